@@ -1,0 +1,160 @@
+/**
+ * @module The Stytch port: the few Stytch B2B calls the flows need, in the library's own
+ * camelCase types. It imports nothing; `sdk-adapter.ts` implements it over the official SDK.
+ *
+ * Every method either resolves with a value that was checked against a schema, or rejects with
+ * an `MfaError` (`src/core/errors.ts`) whose code says what happened: the core never sees a
+ * half-read Stytch object, a `StytchError` or a transport error.
+ */
+
+/** One authentication factor of a member session (`authentication_factors[]`). */
+export interface AuthenticationFactor {
+  /** Stytch's factor `type`, e.g. `otp` (SMS), `email_otp`, `magic_link`, `totp`. */
+  readonly type: string
+  /** Stytch's `delivery_method`, e.g. `sms`, `email`, `authenticator_app`. */
+  readonly deliveryMethod: string
+  /** When the member last passed this factor, if Stytch says. */
+  readonly lastAuthenticatedAt: Date | undefined
+  /** The phone number of an SMS factor (E.164), if any. Never log it unmasked. */
+  readonly phoneNumber?: string | undefined
+}
+
+/** A Stytch member session, as verified (locally from the JWT, or by Stytch). */
+export interface MemberSession {
+  readonly memberSessionId: string
+  readonly memberId: string
+  readonly organizationId: string
+  readonly organizationSlug: string | undefined
+  readonly startedAt: Date | undefined
+  /** When the Stytch session (not the JWT) expires. */
+  readonly expiresAt: Date
+  readonly authenticationFactors: readonly AuthenticationFactor[]
+  readonly roles: readonly string[]
+}
+
+/** A member session together with the credentials that prove it. */
+export interface SessionGrant {
+  readonly requestId: string
+  readonly sessionToken: string
+  readonly sessionJwt: string
+  readonly memberSession: MemberSession
+}
+
+/** A session JWT verified locally, with the JWT's own expiry (≤ 5 minutes at Stytch). */
+export interface VerifiedJwt {
+  readonly memberSession: MemberSession
+  /** The JWT's `exp`: the library may trust this verification until then, not after. */
+  readonly jwtExpiresAt: Date
+  /** The JWT's `iat`. */
+  readonly issuedAt: Date
+}
+
+/** What proves the member to Stytch on an SMS call: the intermediate session, or a session. */
+export type MfaCredential =
+  | { readonly kind: 'intermediate_session_token'; readonly token: string }
+  | { readonly kind: 'session_token'; readonly token: string }
+  | { readonly kind: 'session_jwt'; readonly token: string }
+
+/** Result of a primary authentication (email OTP). */
+export type PrimaryAuthResult =
+  | ({ readonly kind: 'authenticated' } & SessionGrant)
+  | {
+      readonly kind: 'mfa_required'
+      readonly requestId: string
+      readonly memberId: string
+      readonly organizationId: string
+      readonly intermediateSessionToken: string
+      /** From `intermediate_session_token_expires_at` when given, else now + 10 minutes. */
+      readonly intermediateSessionExpiresAt: Date
+      /** True when Stytch already sent the SMS (`secondary_auth_initiated === 'sms_otp'`). */
+      readonly smsSent: boolean
+      /** The member's MFA phone number if it has one (`mfa_required.member_options`). */
+      readonly memberPhoneNumber: string | undefined
+    }
+  | {
+      /** Stytch wants another primary method first (`primary_required`): not supported here. */
+      readonly kind: 'primary_required'
+      readonly requestId: string
+      readonly allowedAuthMethods: readonly string[]
+    }
+
+export interface SendEmailOtpInput {
+  /** Organization id or slug. */
+  readonly organizationId: string
+  readonly emailAddress: string
+  readonly locale?: string | undefined
+  readonly expirationMinutes?: number | undefined
+}
+
+export interface SendEmailOtpResult {
+  readonly requestId: string
+  readonly memberId: string
+  readonly organizationId: string
+}
+
+export interface AuthenticateEmailOtpInput {
+  /** Organization id or slug. */
+  readonly organizationId: string
+  readonly emailAddress: string
+  readonly code: string
+  readonly sessionDurationMinutes: number
+  readonly locale?: string | undefined
+}
+
+export interface SendSmsOtpInput {
+  readonly organizationId: string
+  readonly memberId: string
+  readonly credential: MfaCredential
+  /** Only for a member without a phone (enrolment). */
+  readonly mfaPhoneNumber?: string | undefined
+  readonly locale?: string | undefined
+}
+
+export interface SendSmsOtpResult {
+  readonly requestId: string
+  /** The number the code went to (the member's `mfa_phone_number`), if Stytch says. */
+  readonly phoneNumber: string | undefined
+}
+
+export interface AuthenticateSmsOtpInput {
+  readonly organizationId: string
+  readonly memberId: string
+  readonly credential: MfaCredential
+  readonly code: string
+  readonly sessionDurationMinutes: number
+}
+
+export type SessionCredential =
+  | { readonly sessionToken: string; readonly sessionJwt?: never }
+  | { readonly sessionJwt: string; readonly sessionToken?: never }
+
+export interface RevokeSessionInput {
+  readonly memberSessionId?: string | undefined
+  readonly sessionToken?: string | undefined
+  readonly sessionJwt?: string | undefined
+}
+
+/**
+ * The calls the flows make to Stytch. Implementations give every call a real deadline and
+ * reject with `MfaError` only.
+ */
+export interface StytchPort {
+  /** `POST /v1/b2b/otps/email/login_or_signup`. */
+  sendEmailOtp(input: SendEmailOtpInput): Promise<SendEmailOtpResult>
+  /** `POST /v1/b2b/otps/email/authenticate`. */
+  authenticateEmailOtp(input: AuthenticateEmailOtpInput): Promise<PrimaryAuthResult>
+  /** `POST /v1/b2b/otps/sms/send`. Never retried: a retry costs an SMS and kills the code. */
+  sendSmsOtp(input: SendSmsOtpInput): Promise<SendSmsOtpResult>
+  /** `POST /v1/b2b/otps/sms/authenticate`. */
+  authenticateSmsOtp(input: AuthenticateSmsOtpInput): Promise<SessionGrant>
+  /** `POST /v1/b2b/sessions/authenticate` (no extension): refresh or check with Stytch. */
+  authenticateSession(input: SessionCredential): Promise<SessionGrant>
+  /**
+   * Verifies a session JWT locally against Stytch's JWKS (RS256 only); rejects with
+   * `not_signed_in` for any invalid, expired or foreign JWT, and with a `stytch_*` code when
+   * the JWKS cannot be fetched.
+   */
+  verifySessionJwt(sessionJwt: string): Promise<VerifiedJwt>
+  /** `POST /v1/b2b/sessions/revoke`. */
+  revokeSession(input: RevokeSessionInput): Promise<void>
+}
