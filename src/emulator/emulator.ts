@@ -1,0 +1,143 @@
+/** @module `startEmulator()`: wires state, keys, routes and the server into a running instance. */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { randomCode } from './ids.js'
+import { createSigningKey, createSigningKeySync, signAnything, type SigningKey } from './jwt.js'
+import type { EmulatorContext } from './router.js'
+import { controlRoutes } from './routes-emulator-control.js'
+import { organizationRoutes } from './routes-organizations.js'
+import { emailOtpRoutes } from './routes-otps-email.js'
+import { smsOtpRoutes } from './routes-otps-sms.js'
+import { sessionRoutes } from './routes-sessions.js'
+import { parseSeed } from './seed.js'
+import { memberJson, organizationJson } from './serialize.js'
+import { createEmulatorServer } from './server.js'
+import { SessionJwts } from './session-jwt.js'
+import { EmulatorState } from './state.js'
+import type { Emulator, EmulatorOptions, SignSessionJwtOptions } from './types.js'
+
+/** Project id used when none is given (a test-environment id, as the SDK expects). */
+export const DEFAULT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000'
+/** Secret used when none is given. */
+export const DEFAULT_SECRET = 'secret-test-emulator-0000000000000000'
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`)
+  }
+  return port
+}
+
+/**
+ * Starts a local Stytch B2B API on 127.0.0.1 that the unmodified `stytch` SDK talks to with
+ * `new B2BClient({ project_id, secret, env: emulator.url })`.
+ *
+ * @param options.port TCP port; default `0` (a random free port).
+ * @param options.projectId default `project-test-00000000-0000-4000-8000-000000000000`.
+ * @param options.secret default `secret-test-emulator-0000000000000000`.
+ * @param options.seed organizations with members; default none. Checked first (`TypeError`).
+ * @param options.now base clock in ms; default `Date.now`. `advanceClock()` adds on top.
+ * @param options.generateCode default crypto-random 6 digits.
+ * @param options.onMessage called for each code sent; default nothing.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const projectId = options.projectId ?? DEFAULT_PROJECT_ID
+  const secret = options.secret ?? DEFAULT_SECRET
+  const port = checkPort(options.port ?? 0)
+  const state = new EmulatorState({
+    seed: parseSeed(options.seed ?? { organizations: [] }),
+    baseNow: options.now ?? Date.now,
+    generateCode: options.generateCode ?? randomCode,
+    onMessage: options.onMessage,
+  })
+  const signingKey = await createSigningKey()
+  const ctx: EmulatorContext = {
+    state,
+    jwts: new SessionJwts(signingKey, projectId),
+    signingKey,
+    projectId,
+  }
+  const closing = new AbortController()
+  const server = createEmulatorServer({
+    routes: [
+      ...organizationRoutes(ctx),
+      ...emailOtpRoutes(ctx),
+      ...smsOtpRoutes(ctx),
+      ...sessionRoutes(ctx),
+      ...controlRoutes(ctx),
+    ],
+    state,
+    projectId,
+    secret,
+    closing: closing.signal,
+  })
+  await listen(server, port)
+  const actualPort = (server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${actualPort}`
+  let foreignKey: SigningKey | undefined
+  let closed: Promise<void> | undefined
+
+  return {
+    url: `${origin}/`,
+    origin,
+    port: actualPort,
+    projectId,
+    secret,
+    outbox: (filter) => state.outbox(filter),
+    lastCode: (to) => state.outbox({ to }).at(-1)?.code,
+    advanceClock: (seconds) => {
+      state.advance(seconds)
+    },
+    now: () => new Date(state.now()),
+    reset: () => {
+      state.reset()
+    },
+    injectFault: (path, fault, times = 1) => {
+      state.faults.add(path, fault, times)
+    },
+    clearFaults: () => {
+      state.faults.clear()
+    },
+    calls: (path) => state.calls(path),
+    sessionsMinted: () => state.sessions.mintedCount(),
+    createOrganization: (input) => organizationJson(state.directory.createOrganization(input)),
+    createMember: (organization, input) =>
+      memberJson(state.directory.createMember(state.directory.organization(organization), input)),
+    signSessionJwt: ({ payload, header = {}, key = 'emulator' }: SignSessionJwtOptions) => {
+      const merged: Record<string, unknown> = { alg: 'RS256', kid: signingKey.kid, typ: 'JWT' }
+      for (const [name, value] of Object.entries(header)) {
+        if (value === undefined) Reflect.deleteProperty(merged, name)
+        else merged[name] = value
+      }
+      const signer =
+        key === 'emulator'
+          ? signingKey
+          : key === 'foreign'
+            ? (foreignKey ??= createSigningKeySync())
+            : undefined
+      return signAnything(merged, payload, signer)
+    },
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing.abort()
+        server.close((error) => {
+          if (error) reject(error)
+          else resolve()
+        })
+        // Hanging and stalled answers would otherwise keep close() waiting forever.
+        server.closeAllConnections()
+      })
+      return closed
+    },
+  }
+}

@@ -1,0 +1,227 @@
+/** @module zod schemas of the Stytch success responses the flows use, read into the port types. */
+import { z } from 'zod'
+import { MfaError } from '../core/errors.js'
+import type {
+  AuthenticationFactor,
+  MemberSession,
+  PrimaryAuthResult,
+  SendEmailOtpResult,
+  SendSmsOtpResult,
+  SessionGrant,
+} from './port.js'
+
+/** RFC 6265 `cookie-octet`: safe in a cookie value unquoted (no `;` `,` `"` `\`, space, CTLs). */
+const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/
+
+/** How long Stytch keeps an intermediate session when it does not say (its documented default). */
+export const DEFAULT_IST_LIFETIME_MS = 10 * 60 * 1000
+
+const token = (max: number) => z.string().min(1).max(max).regex(COOKIE_OCTETS)
+
+/** A `session_token`: it goes into a cookie, so it must be cookie-safe (Stytch's are 44 long). */
+export const sessionTokenSchema = token(200)
+/** A `session_jwt`: cookie-safe and small enough for one cookie (≤ 4000 characters). */
+export const sessionJwtSchema = token(4000)
+/** An `intermediate_session_token`: cookie-safe, like a session token. */
+export const intermediateSessionTokenSchema = token(200)
+
+const id = z.string().min(1).max(200)
+// Stytch always sends `request_id`; it is only used for logs, so its absence is not fatal.
+const requestId = z
+  .string()
+  .max(200)
+  .optional()
+  .transform((value) => value ?? '')
+
+/** An RFC 3339 timestamp (`Z` or an offset, any precision) as a `Date`. */
+export const dateSchema = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
+// Stytch sends `null` or `""` for a date it does not have.
+const optionalDate = z
+  .union([dateSchema, z.literal(''), z.null()])
+  .optional()
+  .transform((value) => (value instanceof Date ? value : undefined))
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => (value === '' || value === null ? undefined : value))
+
+/** One `authentication_factors[]` entry. */
+export const authenticationFactorSchema = z
+  .object({
+    type: z.string().min(1),
+    delivery_method: z.string(),
+    last_authenticated_at: optionalDate,
+    phone_number_factor: z.object({ phone_number: optionalText }).nullish(),
+  })
+  .transform((factor): AuthenticationFactor => ({
+    type: factor.type,
+    deliveryMethod: factor.delivery_method,
+    lastAuthenticatedAt: factor.last_authenticated_at,
+    phoneNumber: factor.phone_number_factor?.phone_number,
+  }))
+
+/** A `member_session` (from Stytch, or from `authenticateJwtLocal`). */
+export const memberSessionSchema = z
+  .object({
+    member_session_id: id,
+    member_id: id,
+    organization_id: id,
+    organization_slug: optionalText,
+    started_at: optionalDate,
+    expires_at: dateSchema,
+    authentication_factors: z.array(authenticationFactorSchema),
+    roles: z
+      .array(z.string())
+      .nullish()
+      .transform((roles) => roles ?? []),
+  })
+  .transform((session): MemberSession => ({
+    memberSessionId: session.member_session_id,
+    memberId: session.member_id,
+    organizationId: session.organization_id,
+    organizationSlug: session.organization_slug,
+    startedAt: session.started_at,
+    expiresAt: session.expires_at,
+    authenticationFactors: session.authentication_factors,
+    roles: session.roles,
+  }))
+
+const sessionGrantFields = {
+  request_id: requestId,
+  session_token: sessionTokenSchema,
+  session_jwt: sessionJwtSchema,
+  member_session: memberSessionSchema,
+}
+
+const toSessionGrant = (body: z.output<z.ZodObject<typeof sessionGrantFields>>): SessionGrant => ({
+  requestId: body.request_id,
+  sessionToken: body.session_token,
+  sessionJwt: body.session_jwt,
+  memberSession: body.member_session,
+})
+
+/** `otps/sms/authenticate` and `sessions/authenticate`: a full session, always. */
+export const sessionGrantSchema = z.object(sessionGrantFields).transform(toSessionGrant)
+
+/** `otps/email/login_or_signup`. */
+export const sendEmailOtpSchema = z
+  .object({
+    request_id: requestId,
+    member_id: id,
+    member: z.object({ organization_id: id.optional() }).nullish(),
+    organization: z.object({ organization_id: id.optional() }).nullish(),
+  })
+  .transform((body, ctx): SendEmailOtpResult => {
+    const organizationId = body.organization?.organization_id ?? body.member?.organization_id
+    if (organizationId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['organization'], message: 'no organization_id' })
+      return z.NEVER
+    }
+    return { requestId: body.request_id, memberId: body.member_id, organizationId }
+  })
+
+/** `otps/sms/send`. */
+export const sendSmsOtpSchema = z
+  .object({
+    request_id: requestId,
+    member_id: id,
+    member: z.object({ mfa_phone_number: optionalText }).nullish(),
+  })
+  .transform((body): SendSmsOtpResult => ({
+    requestId: body.request_id,
+    phoneNumber: body.member?.mfa_phone_number,
+  }))
+
+/** `member_authenticated: false`: Stytch wants MFA or another primary method (reference §3.14). */
+const unauthenticatedSchema = z
+  .object({
+    member_authenticated: z.literal(false),
+    request_id: requestId,
+    member_id: optionalText,
+    organization_id: optionalText,
+    intermediate_session_token: z.string().nullish(),
+    intermediate_session_token_expires_at: optionalDate,
+    member: z.object({ mfa_phone_number: optionalText }).nullish(),
+    mfa_required: z
+      .object({
+        member_options: z.object({ mfa_phone_number: optionalText }).nullish(),
+        secondary_auth_initiated: z.string().nullish(),
+      })
+      .nullish(),
+    primary_required: z.object({ allowed_auth_methods: z.array(z.string()) }).nullish(),
+  })
+  .transform((body, ctx) => {
+    if (body.primary_required) {
+      const allowedAuthMethods = body.primary_required.allowed_auth_methods
+      return { kind: 'primary_required' as const, requestId: body.request_id, allowedAuthMethods }
+    }
+    const ist = intermediateSessionTokenSchema.safeParse(body.intermediate_session_token)
+    const { mfa_required: mfa, member_id: memberId, organization_id: organizationId } = body
+    const missing = !mfa
+      ? 'mfa_required'
+      : !ist.success
+        ? 'intermediate_session_token'
+        : memberId === undefined
+          ? 'member_id'
+          : organizationId === undefined
+            ? 'organization_id'
+            : undefined
+    if (missing !== undefined || !mfa || !ist.success || !memberId || !organizationId) {
+      ctx.addIssue({ code: 'custom', path: [missing ?? ''], message: 'missing or not usable' })
+      return z.NEVER
+    }
+    return {
+      kind: 'mfa_required' as const,
+      requestId: body.request_id,
+      memberId,
+      organizationId,
+      intermediateSessionToken: ist.data,
+      intermediateSessionExpiresAt: body.intermediate_session_token_expires_at,
+      smsSent: mfa.secondary_auth_initiated === 'sms_otp',
+      memberPhoneNumber: mfa.member_options?.mfa_phone_number ?? body.member?.mfa_phone_number,
+    }
+  })
+
+/** `member_authenticated: true`: the tokens and the member session must all be there. */
+const authenticatedSchema = z
+  .object({ ...sessionGrantFields, member_authenticated: z.literal(true) })
+  .transform((body) => ({ kind: 'authenticated' as const, ...toSessionGrant(body) }))
+
+/** `otps/email/authenticate`: one of the three shapes of reference §3.14. */
+export const primaryAuthSchema = z.discriminatedUnion('member_authenticated', [
+  authenticatedSchema,
+  unauthenticatedSchema,
+])
+
+/** Names the problem by path and issue code only: values (tokens, phone numbers) stay out. */
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.code}`)
+    .join(', ')
+}
+
+/**
+ * Reads a Stytch success body with `schema`, or fails closed.
+ * @throws MfaError `stytch_bad_response` (with Stytch's `request_id` when there is one).
+ */
+export function parseResponse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body)
+  if (result.success) return result.data
+  const raw = typeof body === 'object' && body !== null ? (body as { request_id?: unknown }) : {}
+  const requestId = typeof raw.request_id === 'string' ? raw.request_id : undefined
+  const message = `Stytch's ${what} response has an unexpected shape (${describe(result.error)})`
+  throw new MfaError('stytch_bad_response', message, { requestId })
+}
+
+/**
+ * Reads an `otps/email/authenticate` body. An intermediate session without an expiry from
+ * Stytch gets `now` + 10 minutes.
+ */
+export function parsePrimaryAuth(body: unknown, now: Date): PrimaryAuthResult {
+  const result = parseResponse(primaryAuthSchema, body, 'otps.email.authenticate')
+  if (result.kind !== 'mfa_required') return result
+  const expiresAt =
+    result.intermediateSessionExpiresAt ?? new Date(now.getTime() + DEFAULT_IST_LIFETIME_MS)
+  return { ...result, intermediateSessionExpiresAt: expiresAt }
+}

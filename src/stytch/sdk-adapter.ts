@@ -1,0 +1,241 @@
+/** @module The Stytch port over the official `stytch` SDK: the only file that loads the SDK. */
+import { decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
+import { B2BClient } from 'stytch'
+import { MfaError } from '../core/errors.js'
+import { createDeadlineAgent, withDeadline } from './deadline.js'
+import { isClientErrorLike, toMfaError } from './map-error.js'
+import { parseStytchOptions, type StytchOptions } from './options.js'
+import type { MfaCredential, StytchPort, VerifiedJwt } from './port.js'
+import {
+  intermediateSessionTokenSchema,
+  memberSessionSchema,
+  parsePrimaryAuth,
+  parseResponse,
+  sendEmailOtpSchema,
+  sendSmsOtpSchema,
+  sessionGrantSchema,
+  sessionJwtSchema,
+  sessionTokenSchema,
+} from './schemas.js'
+
+type CredentialField =
+  { intermediate_session_token: string } | { session_token: string } | { session_jwt: string }
+
+/**
+ * The snake_case field for a credential, after a local sanity check: a token that could never
+ * be Stytch's (empty, not cookie-safe, oversized) is refused without a network call.
+ */
+function credentialField(credential: MfaCredential): CredentialField {
+  const { kind, token } = credential
+  switch (kind) {
+    case 'intermediate_session_token':
+      if (!intermediateSessionTokenSchema.safeParse(token).success) {
+        throw new MfaError('login_required', 'The intermediate session token is malformed')
+      }
+      return { intermediate_session_token: token }
+    case 'session_token':
+      return { session_token: checked(sessionTokenSchema, token, 'session token') }
+    case 'session_jwt':
+      return { session_jwt: checked(sessionJwtSchema, token, 'session JWT') }
+  }
+}
+
+/** A session credential that could be Stytch's, or `not_signed_in` without a network call. */
+function checked(schema: typeof sessionTokenSchema, token: string, what: string): string {
+  if (schema.safeParse(token).success) return token
+  throw new MfaError('not_signed_in', `The ${what} is malformed`)
+}
+
+/**
+ * The cheap, local part of JWT verification, before any JWKS fetch: Stytch signs RS256 with a
+ * `kid` and `typ: JWT`. Key-carrying headers (`jku`, `jwk`, `x5u`, `x5c`) and `crit` never
+ * appear in Stytch's JWTs, so their presence alone refuses the token.
+ */
+function checkJwtHeader(jwt: string): void {
+  let header: ProtectedHeaderParameters
+  try {
+    header = decodeProtectedHeader(checked(sessionJwtSchema, jwt, 'session JWT'))
+  } catch {
+    throw new MfaError('not_signed_in', 'The session JWT is malformed')
+  }
+  const foreign = ['jku', 'jwk', 'x5u', 'x5c', 'crit'].some((key) => key in header)
+  const kidOk = typeof header.kid === 'string' && header.kid !== ''
+  if (header.alg !== 'RS256' || header.typ !== 'JWT' || !kidOk || foreign) {
+    throw new MfaError('not_signed_in', 'The session JWT header is not a Stytch RS256 JWT header')
+  }
+}
+
+/** Seconds since the epoch (a JWT `NumericDate`) as a `Date`, or a bad-response error. */
+function numericDate(value: unknown, claim: string): Date {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000)
+  throw new MfaError('stytch_bad_response', `The verified session JWT has no numeric "${claim}"`)
+}
+
+/**
+ * Builds the Stytch port (reference: `src/stytch/port.ts`) over a `B2BClient`. Options are
+ * checked once, here. Every call gets the `timeoutMs` deadline, is never retried (a retried
+ * send costs an SMS and kills the first code; a retried authenticate may find its IST or code
+ * consumed), and rejects with an `MfaError` only (see `toMfaError` for the mapping).
+ * @throws MfaError `configuration_error` when the options are invalid.
+ * @example
+ * const port = createStytchPort({ projectId: 'project-test-…', secret: stytchSecret })
+ * const local = createStytchPort({ projectId, secret, baseUrl: 'http://127.0.0.1:4010/' })
+ */
+export function createStytchPort(options: StytchOptions): StytchPort {
+  const config = parseStytchOptions(options)
+  const client =
+    'client' in config
+      ? config.client
+      : // A fresh object: the SDK mutates its config. It warns once here for a custom `env`.
+        new B2BClient({
+          project_id: config.projectId,
+          secret: config.secret,
+          env: config.baseUrl,
+          dispatcher: createDeadlineAgent(config.timeoutMs),
+        })
+
+  async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(request, config.timeoutMs, what)
+    } catch (error) {
+      throw toMfaError(error)
+    }
+  }
+
+  return {
+    async sendEmailOtp(input) {
+      const body = await call('otps.email.login_or_signup', () =>
+        client.otps.email.loginOrSignup({
+          organization_id: input.organizationId,
+          email_address: input.emailAddress,
+          ...(input.locale === undefined ? {} : { locale: input.locale }),
+          ...(input.expirationMinutes === undefined
+            ? {}
+            : {
+                login_expiration_minutes: input.expirationMinutes,
+                signup_expiration_minutes: input.expirationMinutes,
+              }),
+        }),
+      )
+      return parseResponse(sendEmailOtpSchema, body, 'otps.email.login_or_signup')
+    },
+
+    async authenticateEmailOtp(input) {
+      const body = await call('otps.email.authenticate', () =>
+        client.otps.email.authenticate({
+          organization_id: input.organizationId,
+          email_address: input.emailAddress,
+          code: input.code,
+          session_duration_minutes: input.sessionDurationMinutes,
+          ...(input.locale === undefined ? {} : { locale: input.locale }),
+        }),
+      )
+      return parsePrimaryAuth(body, config.now())
+    },
+
+    async sendSmsOtp(input) {
+      const credential = credentialField(input.credential)
+      const body = await call('otps.sms.send', () =>
+        client.otps.sms.send({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+          ...credential,
+          ...(input.mfaPhoneNumber === undefined ? {} : { mfa_phone_number: input.mfaPhoneNumber }),
+          ...(input.locale === undefined ? {} : { locale: input.locale }),
+        }),
+      )
+      return parseResponse(sendSmsOtpSchema, body, 'otps.sms.send')
+    },
+
+    async authenticateSmsOtp(input) {
+      const credential = credentialField(input.credential)
+      const body = await call('otps.sms.authenticate', () =>
+        client.otps.sms.authenticate({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+          code: input.code,
+          ...credential,
+          session_duration_minutes: input.sessionDurationMinutes,
+        }),
+      )
+      const grant = parseResponse(sessionGrantSchema, body, 'otps.sms.authenticate')
+      const { memberId, organizationId } = grant.memberSession
+      // A session for anyone but the member whose code this was must never be stored.
+      if (memberId !== input.memberId || organizationId !== input.organizationId) {
+        throw new MfaError(
+          'stytch_bad_response',
+          "Stytch's otps.sms.authenticate returned a session for another member or organization",
+          { requestId: grant.requestId },
+        )
+      }
+      return grant
+    },
+
+    async authenticateSession(input) {
+      // Checked at runtime too: JavaScript callers can pass neither credential.
+      const token: unknown = input.sessionToken
+      const jwt: unknown = input.sessionJwt
+      const credential =
+        typeof token === 'string'
+          ? { session_token: checked(sessionTokenSchema, token, 'session token') }
+          : {
+              session_jwt: checked(
+                sessionJwtSchema,
+                typeof jwt === 'string' ? jwt : '',
+                'session JWT',
+              ),
+            }
+      // No `session_duration_minutes`: checking a session must not extend it.
+      const body = await call('sessions.authenticate', () =>
+        client.sessions.authenticate(credential),
+      )
+      return parseResponse(sessionGrantSchema, body, 'sessions.authenticate')
+    },
+
+    async verifySessionJwt(sessionJwt): Promise<VerifiedJwt> {
+      checkJwtHeader(sessionJwt)
+      const session: unknown = await call('sessions.authenticateJwtLocal', () =>
+        client.sessions
+          .authenticateJwtLocal({
+            session_jwt: sessionJwt,
+            clock_tolerance_seconds: config.jwtClockToleranceSeconds,
+            current_date: config.now(),
+          })
+          .catch((error: unknown) => {
+            // Past the signature check the SDK reads Stytch's claims unguarded: a TypeError
+            // there means a validly signed JWT without them.
+            if (isClientErrorLike(error)) throw error
+            throw new MfaError('stytch_bad_response', 'The session JWT lacks Stytch claims')
+          }),
+      )
+      const memberSession = parseResponse(memberSessionSchema, session, 'session JWT')
+      // Decoded only now that the signature is verified: exp and iat are the JWT's own.
+      const payload = decodeJwt(sessionJwt)
+      return {
+        memberSession,
+        jwtExpiresAt: numericDate(payload.exp, 'exp'),
+        issuedAt: numericDate(payload.iat, 'iat'),
+      }
+    },
+
+    async revokeSession(input) {
+      const target =
+        input.memberSessionId !== undefined
+          ? { member_session_id: input.memberSessionId }
+          : input.sessionToken !== undefined
+            ? { session_token: input.sessionToken }
+            : input.sessionJwt !== undefined
+              ? { session_jwt: input.sessionJwt }
+              : undefined
+      if (target === undefined) throw new MfaError('not_signed_in', 'No session to revoke')
+      try {
+        // The response (`request_id` only) is not read: nothing depends on it.
+        await call('sessions.revoke', () => client.sessions.revoke(target))
+      } catch (error) {
+        // Already revoked or expired at Stytch: the goal of a revoke is reached.
+        if (error instanceof MfaError && error.stytchErrorType === 'session_not_found') return
+        throw error
+      }
+    },
+  }
+}
