@@ -17,6 +17,8 @@ export const MfaErrorCode = {
   PayloadTooLarge: 'payload_too_large',
   /** The route only answers POST. 405. */
   MethodNotAllowed: 'method_not_allowed',
+  /** Sign-in over plain http while insecure cookies are not allowed. 400. */
+  InsecureTransport: 'insecure_transport',
   /** A state-changing request came from another site. 403. */
   CrossSiteRequest: 'cross_site_request',
   /** No valid member session. 401. */
@@ -57,6 +59,7 @@ export const statusOf: Readonly<Record<MfaErrorCode, number>> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   method_not_allowed: 405,
+  insecure_transport: 400,
   cross_site_request: 403,
   not_signed_in: 401,
   login_required: 401,
@@ -81,6 +84,7 @@ export const messageOf: Readonly<Record<MfaErrorCode, string>> = {
   unsupported_media_type: 'Send the request as JSON or as a form.',
   payload_too_large: 'The request is too large.',
   method_not_allowed: 'This address only accepts POST.',
+  insecure_transport: 'Sign-in needs a secure (https) connection.',
   cross_site_request: 'The request came from another site and was refused.',
   not_signed_in: 'Sign in to continue.',
   login_required: 'Your sign-in has expired. Start again.',

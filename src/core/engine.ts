@@ -1,0 +1,104 @@
+/**
+ * @module The engine: the parsed configuration and everything built from it once (the Stytch
+ * port, the cookie sealer, the session verifier, the event emitter), shared by every handler.
+ */
+import type { z } from 'zod'
+import { readBody } from './body.js'
+import { MfaError } from './errors.js'
+import { createEmitter, type EmitEvent } from './events.js'
+import type { AuthRequest, Reply } from './http.js'
+import type { MfaConfig } from './options.js'
+import { ReplyBuilder, wantsRedirect, type RespondWith } from './reply.js'
+import { assertSameSitePost } from './request-guard.js'
+import { createSealer, type Sealer } from './seal.js'
+import { SessionVerifier } from './session-verifier.js'
+import { secureCookies } from './transport.js'
+import type { StytchPort } from '../stytch/port.js'
+
+export interface Engine {
+  readonly config: MfaConfig
+  readonly port: StytchPort
+  readonly sealer: Sealer
+  readonly verifier: SessionVerifier
+  readonly emit: EmitEvent
+  readonly now: () => Date
+}
+
+/** Builds the engine; `now` is injectable so tests can move time with the emulator's clock. */
+export function createEngine(
+  config: MfaConfig,
+  port: StytchPort,
+  now: () => Date = () => new Date(),
+): Engine {
+  return {
+    config,
+    port,
+    sealer: createSealer(config.cookieSecrets, 'pending-login'),
+    verifier: new SessionVerifier(port, config.jwtCacheSize, now),
+    emit: createEmitter(config.onEvent),
+    now,
+  }
+}
+
+/** A flow step as the adapters call it. */
+export type Handler = (req: AuthRequest) => Promise<Reply>
+
+/** What a flow step accepts, and where browsers go back to on failure. */
+export interface FlowSpec<S extends z.ZodType> {
+  readonly respondWith: RespondWith | undefined
+  /** The page a browser is sent back to with `?error=`. */
+  readonly page: string
+  /** The body's schema: known fields only, strings only. */
+  readonly body: S
+}
+
+/** What a flow step works with once the request passed the checks every step makes. */
+export interface FlowContext<T> {
+  readonly reply: ReplyBuilder
+  /** Answer with redirects (a browser) rather than JSON. */
+  readonly redirect: boolean
+  /** Cookies get `Secure` and `__Host-`. */
+  readonly secure: boolean
+  readonly body: T
+}
+
+/**
+ * Runs a flow step: an `MfaError` becomes problem+json or a redirect back to the step's page
+ * (`login_required` to the login page); a misconfiguration or anything unexpected goes to the
+ * framework's error handling.
+ */
+export async function runFlow<S extends z.ZodType>(
+  engine: Engine,
+  req: AuthRequest,
+  spec: FlowSpec<S>,
+  step: (context: FlowContext<z.output<S>>) => Promise<Reply>,
+): Promise<Reply> {
+  const { config } = engine
+  const redirect = wantsRedirect(req, spec.respondWith ?? config.respondWith)
+  try {
+    // Every step changes state: POST from this site only, cookies that can be Secure, a body
+    // that passes its schema — checked before anything reaches Stytch.
+    assertSameSitePost(req, config)
+    const secure = secureCookies(req, config.allowInsecureCookies)
+    const body = await readBody(req, spec.body, config.bodyLimitBytes)
+    return await step({ reply: new ReplyBuilder(), redirect, secure, body })
+  } catch (error) {
+    if (!(error instanceof MfaError)) return new ReplyBuilder().error(toError(error))
+    if (error.code === 'cross_site_request' || error.code === 'configuration_error') {
+      engine.emit({ type: 'request_refused', code: error.code, ip: req.ip })
+    }
+    // Cookies collected before the failure are dropped: bad input changes nothing.
+    const failed = new ReplyBuilder()
+    if (!redirect || error.code === 'method_not_allowed') return failed.problem(error)
+    if (error.code === 'configuration_error') return failed.error(error)
+    const page =
+      error.code === 'login_required' || error.code === 'not_signed_in'
+        ? engine.config.paths.login
+        : spec.page
+    return failed.errorRedirect(page, error.code, error.retryAfterSeconds)
+  }
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value))
+}

@@ -1,0 +1,60 @@
+/**
+ * @module Who the SMS step is for, and what proves it to Stytch: the intermediate session of a
+ * login in progress (sealed cookie), or, for step-up, the verified member session. Never ids
+ * from the body or the query.
+ */
+import type { Engine } from '../engine.js'
+import { MfaError } from '../errors.js'
+import type { AuthRequest } from '../http.js'
+import { readPendingLogin, type PendingMfa } from '../pending-login.js'
+import { readSessionTokens } from '../session-store.js'
+import type { MemberSession, MfaCredential } from '../../stytch/port.js'
+
+export type MfaTarget =
+  | {
+      readonly via: 'login'
+      readonly memberId: string
+      readonly organizationId: string
+      readonly credential: MfaCredential
+      readonly pending: PendingMfa
+      readonly pendingExpiresAt: Date
+    }
+  | {
+      readonly via: 'step_up'
+      readonly memberId: string
+      readonly organizationId: string
+      readonly credential: MfaCredential
+      readonly session: MemberSession
+    }
+
+export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promise<MfaTarget> {
+  const pending = await readPendingLogin(req, engine.sealer, engine.now())
+  if (pending.state === 'present' && pending.login.stage === 'mfa') {
+    const login = pending.login
+    return {
+      via: 'login',
+      memberId: login.memberId,
+      organizationId: login.organizationId,
+      credential: { kind: 'intermediate_session_token', token: login.intermediateSessionToken },
+      pending: login,
+      pendingExpiresAt: pending.expiresAt,
+    }
+  }
+  const stored = readSessionTokens(req, engine.config.sessionStorage)
+  if (stored.state !== 'present') {
+    throw new MfaError('login_required', 'No login in progress and no member session')
+  }
+  const { memberSession } = await engine.verifier.verify(stored.tokens, false)
+  const { sessionToken, sessionJwt } = stored.tokens
+  const credential: MfaCredential =
+    sessionToken !== undefined
+      ? { kind: 'session_token', token: sessionToken }
+      : { kind: 'session_jwt', token: sessionJwt ?? '' }
+  return {
+    via: 'step_up',
+    memberId: memberSession.memberId,
+    organizationId: memberSession.organizationId,
+    credential,
+    session: memberSession,
+  }
+}

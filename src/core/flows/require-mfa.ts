@@ -1,0 +1,110 @@
+/**
+ * @module The guard. It admits a request only when every condition holds: a member session
+ * verified now, an SMS factor on it, fresh enough when `maxAge` is set, of an allowed
+ * organization and role. Anything else — missing, invalid, error, timeout — denies.
+ */
+import type { Engine, Handler } from '../engine.js'
+import { MfaError, type MfaErrorCode } from '../errors.js'
+import type { AuthRequest, Reply } from '../http.js'
+import type { RequireMfaConfig } from '../options.js'
+import { ReplyBuilder, wantsRedirect, withQuery } from '../reply.js'
+import { safeReturnTo } from '../return-to.js'
+import { clearSessionTokens, readSessionTokens, storeRefreshedSession } from '../session-store.js'
+import { hasSmsFactor, lastSmsAt } from '../sms-factor.js'
+import type { MemberSession } from '../../stytch/port.js'
+
+/** Why `session` may not pass, or `undefined` when it may. */
+export function denialOf(
+  session: MemberSession,
+  options: RequireMfaConfig,
+  now: Date,
+): MfaErrorCode | undefined {
+  if (session.expiresAt.getTime() <= now.getTime()) return 'not_signed_in'
+  if (!hasSmsFactor(session)) return 'mfa_required'
+  if (options.maxAge !== undefined) {
+    const at = lastSmsAt(session)
+    if (at === undefined || now.getTime() - at.getTime() > options.maxAge * 1000) return 'mfa_stale'
+  }
+  const { organizations, roles } = options
+  if (
+    organizations !== undefined &&
+    !organizations.includes(session.organizationId) &&
+    (session.organizationSlug === undefined || !organizations.includes(session.organizationSlug))
+  ) {
+    return 'forbidden'
+  }
+  if (roles !== undefined && !session.roles.some((role) => roles.includes(role))) return 'forbidden'
+  return undefined
+}
+
+export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Handler {
+  const { config, verifier, emit, now } = engine
+
+  function deny(
+    req: AuthRequest,
+    reply: ReplyBuilder,
+    error: MfaError,
+    session?: MemberSession,
+  ): Reply {
+    emit({
+      type: 'mfa_denied',
+      code: error.code,
+      memberId: session?.memberId,
+      organizationId: session?.organizationId,
+      requestId: error.requestId,
+      ip: req.ip,
+    })
+    if (!wantsRedirect(req, options.respondWith ?? config.respondWith)) return reply.problem(error)
+    const returnTo = req.method === 'GET' ? safeReturnTo(req.url) : undefined
+    if (error.code === 'not_signed_in') {
+      return reply.redirect(withQuery(config.paths.login, { returnTo }))
+    }
+    if (error.code === 'mfa_required' || error.code === 'mfa_stale') {
+      return reply.redirect(withQuery(config.paths.mfa, { returnTo, error: error.code }))
+    }
+    // Forbidden and upstream trouble: a redirect would loop; the app's error page answers.
+    return reply.error(error)
+  }
+
+  return async function requireMfa(req) {
+    const reply = new ReplyBuilder()
+    let stored
+    try {
+      stored = readSessionTokens(req, config.sessionStorage)
+    } catch (error) {
+      if (error instanceof MfaError) return reply.error(error)
+      throw error
+    }
+    if (stored.state === 'duplicate') {
+      emit({ type: 'request_refused', code: 'not_signed_in', ip: req.ip })
+    }
+    if (stored.state !== 'present') return deny(req, reply, new MfaError('not_signed_in'))
+    let verified
+    try {
+      verified = await verifier.verify(stored.tokens, options.checkWithStytch)
+    } catch (error) {
+      const denial =
+        error instanceof MfaError
+          ? error
+          : new MfaError('stytch_unavailable', undefined, { cause: error })
+      // Only a definite "no such session" signs the member out; an outage must not.
+      if (denial.code === 'not_signed_in')
+        await clearSessionTokens(req, config, reply, { regenerate: false })
+      return deny(req, reply, denial)
+    }
+    const at = now()
+    if (verified.refreshed !== undefined) {
+      storeRefreshedSession(req, config, verified.refreshed, at, reply)
+      emit({
+        type: 'session_refreshed',
+        memberId: verified.memberSession.memberId,
+        organizationId: verified.memberSession.organizationId,
+        requestId: verified.refreshed.requestId,
+        ip: req.ip,
+      })
+    }
+    const code = denialOf(verified.memberSession, options, at)
+    if (code !== undefined) return deny(req, reply, new MfaError(code), verified.memberSession)
+    return reply.next(verified.memberSession)
+  }
+}

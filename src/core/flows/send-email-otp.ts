@@ -1,0 +1,91 @@
+/**
+ * @module Step 1a: send an email code. The answer is the same whether or not the address
+ * belongs to a member (no enumeration); what Stytch said goes to the audit hook only.
+ */
+import { z } from 'zod'
+import type { Engine, Handler } from '../engine.js'
+import { runFlow } from '../engine.js'
+import { MfaError } from '../errors.js'
+import { emailField, organizationField, returnToField } from '../fields.js'
+import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
+import type { HandlerConfig } from '../options.js'
+import { pendingLoginCookie } from '../pending-login.js'
+import { safeReturnTo } from '../return-to.js'
+
+const bodySchema = z.object({
+  email: emailField,
+  organization: organizationField,
+  returnTo: returnToField,
+})
+
+/** Email codes live 10 minutes at Stytch by default; the pending cookie lives as long. */
+const EMAIL_STEP_SECONDS = 10 * 60
+
+/** Stytch 4xx answers that would tell an outsider whether a member exists. */
+function hidesMembership(error: unknown): boolean {
+  return (
+    error instanceof MfaError &&
+    error.code === 'stytch_error' &&
+    error.stytchStatus !== undefined &&
+    error.stytchStatus >= 400 &&
+    error.stytchStatus < 500
+  )
+}
+
+export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Handler {
+  const { config, port, sealer, emit, now } = engine
+  return (req) =>
+    runFlow(
+      engine,
+      req,
+      { respondWith: options.respondWith, page: config.paths.login, body: bodySchema },
+      async ({ reply, redirect, secure, body }) => {
+        const locale = emailLocaleFrom(
+          config.locale ?? smsLocaleFrom(req.header('accept-language')),
+        )
+        try {
+          const sent = await port.sendEmailOtp({
+            organizationId: body.organization,
+            emailAddress: body.email,
+            locale,
+          })
+          emit({
+            type: 'otp_sent',
+            channel: 'email',
+            memberId: sent.memberId,
+            organizationId: sent.organizationId,
+            requestId: sent.requestId,
+            ip: req.ip,
+          })
+        } catch (error) {
+          if (!hidesMembership(error)) throw error
+          const refused = error as MfaError
+          emit({
+            type: 'otp_failed',
+            channel: 'email',
+            code: refused.code,
+            requestId: refused.requestId,
+            ip: req.ip,
+          })
+        }
+        const started = now()
+        reply.cookie(
+          await pendingLoginCookie(
+            sealer,
+            {
+              stage: 'email',
+              organization: body.organization,
+              email: body.email,
+              returnTo: safeReturnTo(body.returnTo),
+            },
+            new Date(started.getTime() + EMAIL_STEP_SECONDS * 1000),
+            secure,
+            started,
+          ),
+        )
+        return redirect
+          ? reply.redirect(config.paths.emailCode)
+          : reply.json(200, { status: 'email_sent', next: config.paths.emailCode })
+      },
+    )
+}

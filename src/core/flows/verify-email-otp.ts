@@ -1,0 +1,136 @@
+/**
+ * @module Step 1b: check the email code. Either the member is signed in (organizations without
+ * MFA), or Stytch's intermediate session is sealed in the pending cookie for the SMS step —
+ * nothing that any route accepts as signed in exists yet.
+ */
+import { z } from 'zod'
+import type { Engine, Handler } from '../engine.js'
+import { runFlow } from '../engine.js'
+import { MfaError } from '../errors.js'
+import { codeField, emailField, organizationField } from '../fields.js'
+import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
+import type { HandlerConfig } from '../options.js'
+import { pendingLoginCookie, readPendingLogin, clearPendingLogin } from '../pending-login.js'
+import { maskPhoneNumber } from '../phone.js'
+import { storeNewSession } from '../session-store.js'
+
+const bodySchema = z.object({
+  code: codeField,
+  email: emailField.optional(),
+  organization: organizationField.optional(),
+})
+
+export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): Handler {
+  const { config, port, sealer, verifier, emit, now } = engine
+  return (req) =>
+    runFlow(
+      engine,
+      req,
+      { respondWith: options.respondWith, page: config.paths.emailCode, body: bodySchema },
+      async ({ reply, redirect, secure, body }) => {
+        const pending = await readPendingLogin(req, sealer, now())
+        const started =
+          pending.state === 'present' && pending.login.stage === 'email' ? pending.login : undefined
+        const email = body.email ?? started?.email
+        const organization = body.organization ?? started?.organization
+        if (email === undefined || organization === undefined) {
+          throw new MfaError(
+            'login_required',
+            'No email step in progress and no email/organization in the body',
+          )
+        }
+        const returnTo = started?.returnTo
+        let result
+        try {
+          result = await port.authenticateEmailOtp({
+            organizationId: organization,
+            emailAddress: email,
+            code: body.code,
+            sessionDurationMinutes: config.sessionDurationMinutes,
+            locale: emailLocaleFrom(config.locale ?? smsLocaleFrom(req.header('accept-language'))),
+          })
+        } catch (error) {
+          if (error instanceof MfaError) {
+            emit({
+              type: 'otp_failed',
+              channel: 'email',
+              code: error.code,
+              requestId: error.requestId,
+              ip: req.ip,
+            })
+          }
+          throw error
+        }
+        const at = now()
+        switch (result.kind) {
+          case 'primary_required':
+            throw new MfaError(
+              'forbidden',
+              'The organization requires another primary sign-in method',
+              {
+                requestId: result.requestId,
+              },
+            )
+          case 'authenticated': {
+            await storeNewSession(req, config, result, secure, at, reply)
+            verifier.remember(result)
+            reply.cookie(clearPendingLogin(secure))
+            const { memberId, organizationId } = result.memberSession
+            emit({
+              type: 'otp_verified',
+              channel: 'email',
+              signedIn: true,
+              memberId,
+              organizationId,
+              requestId: result.requestId,
+              ip: req.ip,
+            })
+            const next = returnTo ?? config.paths.afterLogin
+            return redirect ? reply.redirect(next) : reply.json(200, { status: 'signed_in', next })
+          }
+          case 'mfa_required': {
+            const expiresAt = new Date(
+              Math.min(result.intermediateSessionExpiresAt.getTime(), at.getTime() + 10 * 60_000),
+            )
+            const phoneHint = maskPhoneNumber(result.memberPhoneNumber)
+            reply.cookie(
+              await pendingLoginCookie(
+                sealer,
+                {
+                  stage: 'mfa',
+                  intermediateSessionToken: result.intermediateSessionToken,
+                  memberId: result.memberId,
+                  organizationId: result.organizationId,
+                  smsSentAt: result.smsSent ? at.getTime() : undefined,
+                  phoneHint,
+                  hasPhone: result.memberPhoneNumber !== undefined,
+                  returnTo,
+                },
+                expiresAt,
+                secure,
+                at,
+              ),
+            )
+            emit({
+              type: 'otp_verified',
+              channel: 'email',
+              signedIn: false,
+              memberId: result.memberId,
+              organizationId: result.organizationId,
+              requestId: result.requestId,
+              ip: req.ip,
+            })
+            return redirect
+              ? reply.redirect(config.paths.mfa)
+              : reply.json(200, {
+                  status: 'mfa_required',
+                  next: config.paths.mfa,
+                  smsSent: result.smsSent,
+                  phoneNumber: phoneHint ?? null,
+                  needsPhone: result.memberPhoneNumber === undefined,
+                })
+          }
+        }
+      },
+    )
+}

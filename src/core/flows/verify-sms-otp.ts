@@ -1,0 +1,84 @@
+/**
+ * @module Step 2b: check the SMS code with the intermediate session (or, for step-up, the
+ * session); on success the member session is stored and the login in progress is cleared.
+ * Stytch's answer must be for the very member and organization the step was for.
+ */
+import { z } from 'zod'
+import type { Engine, Handler } from '../engine.js'
+import { runFlow } from '../engine.js'
+import { MfaError } from '../errors.js'
+import { codeField } from '../fields.js'
+import type { HandlerConfig } from '../options.js'
+import { clearPendingLogin } from '../pending-login.js'
+import { storeNewSession } from '../session-store.js'
+import { hasSmsFactor } from '../sms-factor.js'
+import { resolveMfaTarget } from './mfa-target.js'
+
+const bodySchema = z.object({ code: codeField })
+
+export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Handler {
+  const { config, port, verifier, emit, now } = engine
+  return (req) =>
+    runFlow(
+      engine,
+      req,
+      { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
+      async ({ reply, redirect, secure, body }) => {
+        const target = await resolveMfaTarget(engine, req)
+        const { memberId, organizationId } = target
+        let grant
+        try {
+          grant = await port.authenticateSmsOtp({
+            organizationId,
+            memberId,
+            credential: target.credential,
+            code: body.code,
+            sessionDurationMinutes: config.sessionDurationMinutes,
+          })
+        } catch (error) {
+          if (error instanceof MfaError) {
+            emit({
+              type: 'otp_failed',
+              channel: 'sms',
+              code: error.code,
+              memberId,
+              organizationId,
+              requestId: error.requestId,
+              ip: req.ip,
+            })
+          }
+          throw error
+        }
+        const session = grant.memberSession
+        if (
+          session.memberId !== memberId ||
+          session.organizationId !== organizationId ||
+          !hasSmsFactor(session)
+        ) {
+          throw new MfaError(
+            'stytch_bad_response',
+            'Stytch returned a session for another member or without the SMS factor',
+            {
+              requestId: grant.requestId,
+            },
+          )
+        }
+        const at = now()
+        await storeNewSession(req, config, grant, secure, at, reply)
+        verifier.remember(grant)
+        if (target.via === 'login') reply.cookie(clearPendingLogin(secure))
+        emit({
+          type: 'otp_verified',
+          channel: 'sms',
+          signedIn: true,
+          memberId,
+          organizationId,
+          requestId: grant.requestId,
+          ip: req.ip,
+        })
+        const next =
+          (target.via === 'login' ? target.pending.returnTo : undefined) ?? config.paths.afterLogin
+        return redirect ? reply.redirect(next) : reply.json(200, { status: 'signed_in', next })
+      },
+    )
+}

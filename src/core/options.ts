@@ -1,0 +1,191 @@
+/**
+ * @module The options of the library and their defaults: the only place a default lives.
+ * Checked once, in the factory; a bad value is an error at startup that names it.
+ */
+import { z } from 'zod'
+import { MfaError } from './errors.js'
+import type { MfaEvent } from './events.js'
+import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
+
+export { STYTCH_SMS_LOCALES, type StytchSmsLocale } from '../stytch/locales.js'
+
+const localPath = z
+  .string()
+  .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a path on this site, starting with a single "/"')
+
+const respondWith = z.enum(['auto', 'json', 'redirect'])
+
+const secretSchema = z
+  .string()
+  .min(32, 'each cookie secret must be at least 32 characters (use 32 random bytes, base64)')
+
+/** Accepts `"10m"`, `"12h"`, `"30s"`, `"1d"` or a number of seconds. */
+const durationSeconds = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must look like "10m", "12h", "30s" or "1d"')
+    .transform((value) => {
+      const amount = Number(value.slice(0, -1))
+      const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[value.slice(-1) as 's' | 'm' | 'h' | 'd']
+      return amount * unit
+    }),
+])
+
+export const mfaOptionsSchema = z.strictObject({
+  /**
+   * How to reach Stytch: `{ projectId, secret }`, `{ projectId, secret, baseUrl }` (the
+   * emulator) or `{ client }` (a `B2BClient` you built), each with an optional `timeoutMs`.
+   * Checked by the Stytch adapter's own schema.
+   */
+  stytch: z.unknown().refine((value) => typeof value === 'object' && value !== null, {
+    message: 'is required: { projectId, secret } or { client }',
+  }),
+  /**
+   * Secrets that seal the login-in-progress cookie, newest first: the first seals, all open
+   * (rotation). At least 32 characters each.
+   */
+  cookieSecrets: z
+    .union([secretSchema.transform((secret) => [secret]), z.array(secretSchema).min(1).max(8)])
+    .refine((secrets) => new Set(secrets).size === secrets.length, 'must not repeat a secret'),
+  /**
+   * Allow cookies without `Secure` (and without the `__Host-` prefix) on plain-http requests.
+   * For `http://localhost` development only. When false, a sign-in over plain http is refused
+   * with `insecure_transport`: behind a TLS proxy, set Express `trust proxy` / Koa `app.proxy`.
+   * @default false
+   */
+  allowInsecureCookies: z.boolean().default(false),
+  /**
+   * The site's origin (`https://admin.example.com`), checked against `Origin` on POSTs that lack
+   * Fetch Metadata. When omitted, the request's own scheme and `Host` are used.
+   */
+  origin: z
+    .url()
+    .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), {
+      message: 'must be an origin only, like https://admin.example.com',
+    })
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  /** Accept POSTs from other subdomains of the same site (`Sec-Fetch-Site: same-site`). @default false */
+  trustSameSite: z.boolean().default(false),
+  /** Pages of the app that browsers are sent to. */
+  paths: z
+    .strictObject({
+      /** The email sign-in form. @default '/login' */
+      login: localPath.default('/login'),
+      /** The page where the email code is entered. @default '/login/code' */
+      emailCode: localPath.default('/login/code'),
+      /** The SMS step (enrol, send, enter code). @default '/mfa' */
+      mfa: localPath.default('/mfa'),
+      /** Where a signed-in member lands when there is no `returnTo`. @default '/' */
+      afterLogin: localPath.default('/'),
+      /** Where the browser goes after logout. @default '/login' */
+      afterLogout: localPath.default('/login'),
+    })
+    .prefault({}),
+  /** Lifetime of the Stytch member session created at sign-in, in minutes (5..527040). @default 60 */
+  sessionDurationMinutes: z.number().int().min(5).max(527_040).default(60),
+  /**
+   * Where member session tokens live: `server` in express-session / koa-session (must be
+   * mounted before), `cookie` in HttpOnly cookies, `auto` the first when mounted.
+   * @default 'auto'
+   */
+  sessionStorage: z.enum(['auto', 'cookie', 'server']).default('auto'),
+  /** Enrolment of a phone number for a member that has none. */
+  phoneEnrollment: z
+    .strictObject({
+      /**
+       * Let a member without a phone number bind one during login (with only the email factor
+       * done). Off by default: anyone who can read the member's email could bind their phone.
+       * @default false
+       */
+      enabled: z.boolean().default(false),
+      /** ISO 3166 country codes a new number may belong to. @default ['US', 'CA'] */
+      allowedCountries: z
+        .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes like "US"'))
+        .min(1)
+        .default(['US', 'CA']),
+    })
+    .prefault({}),
+  /** Locale of SMS and email codes; when omitted, taken from `Accept-Language`. */
+  locale: z.enum(STYTCH_SMS_LOCALES).optional(),
+  /**
+   * How denials and results are answered: `redirect` (303 to the app's pages), `json`
+   * (`application/problem+json`), `auto` by the request (navigations and form posts redirect).
+   * @default 'auto'
+   */
+  respondWith: respondWith.default('auto'),
+  /** Largest request body the library reads, in bytes. @default 16384 */
+  bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
+  /** How many verified session JWTs are remembered (oldest evicted). @default 10000 */
+  jwtCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
+  /** Audit hook: called for every event, never with codes, tokens or full phone numbers. */
+  onEvent: z
+    .custom<(event: MfaEvent) => void>((value) => typeof value === 'function', {
+      message: 'must be a function',
+    })
+    .optional(),
+})
+
+export type MfaOptions = z.input<typeof mfaOptionsSchema>
+export type MfaConfig = z.output<typeof mfaOptionsSchema>
+
+export const requireMfaOptionsSchema = z
+  .strictObject({
+    /**
+     * Largest age of the SMS factor (`last_authenticated_at`): `"10m"`, `"12h"` or seconds.
+     * When omitted, any SMS factor on a valid session is enough.
+     */
+    maxAge: durationSeconds.optional(),
+    /** Organization ids or slugs allowed on the route. When omitted, any organization. */
+    organizations: z.array(z.string().min(1)).min(1).optional(),
+    /** Roles of which the member needs at least one. When omitted, any role. */
+    roles: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Check the session with Stytch on every request (revocation takes effect at once) instead
+     * of trusting a verified JWT until it expires (at most 5 minutes).
+     * @default false
+     */
+    checkWithStytch: z.boolean().default(false),
+    /** Overrides the factory's `respondWith` for this route. */
+    respondWith: respondWith.optional(),
+  })
+  .prefault({})
+
+export type RequireMfaOptions = z.input<typeof requireMfaOptionsSchema>
+export type RequireMfaConfig = z.output<typeof requireMfaOptionsSchema>
+
+/** Options of the flow handlers (send/verify/logout). */
+export const handlerOptionsSchema = z
+  .strictObject({
+    /** Overrides the factory's `respondWith` for this route. */
+    respondWith: respondWith.optional(),
+  })
+  .prefault({})
+
+export type HandlerOptions = z.input<typeof handlerOptionsSchema>
+export type HandlerConfig = z.output<typeof handlerOptionsSchema>
+
+/**
+ * Parses options with `schema`, throwing a `configuration_error` whose message names each bad
+ * value by its path, e.g. `stytch-b2b-mfa: invalid option paths.mfa: must be a path …`.
+ */
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix = '',
+): z.output<S> {
+  if (typeof input === 'function') {
+    throw new MfaError(
+      'configuration_error',
+      'stytch-b2b-mfa: options must be an object; did you pass a middleware where a factory call was expected (e.g. app.use(requireMfa) instead of app.use(requireMfa()))?',
+    )
+  }
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.')
+    return `${path === '' ? 'options' : path}: ${issue.message}`
+  })
+  throw new MfaError('configuration_error', `stytch-b2b-mfa: invalid option ${problems.join('; ')}`)
+}

@@ -1,0 +1,78 @@
+/**
+ * @module The login in progress, sealed in one HttpOnly, SameSite=Strict cookie: after the
+ * email is sent (organization and address), then after the email code (Stytch's intermediate
+ * session token with the member and organization it belongs to). The SMS step takes ids from
+ * here and nowhere else.
+ */
+import { z } from 'zod'
+import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
+import type { AuthRequest } from './http.js'
+import type { Sealer } from './seal.js'
+
+const emailStage = z.object({
+  stage: z.literal('email'),
+  organization: z.string(),
+  email: z.string(),
+  returnTo: z.string().optional(),
+})
+
+const mfaStage = z.object({
+  stage: z.literal('mfa'),
+  intermediateSessionToken: z.string().min(1),
+  memberId: z.string().min(1),
+  organizationId: z.string().min(1),
+  /** Epoch ms of the last SMS sent (by us or by Stytch at primary login), if any. */
+  smsSentAt: z.number().optional(),
+  /** The member's phone, masked, if it has one. */
+  phoneHint: z.string().optional(),
+  hasPhone: z.boolean(),
+  returnTo: z.string().optional(),
+})
+
+const pendingSchema = z.discriminatedUnion('stage', [emailStage, mfaStage])
+
+export type PendingLogin = z.output<typeof pendingSchema>
+export type PendingMfa = z.output<typeof mfaStage>
+
+export type PendingRead =
+  | { readonly state: 'absent' | 'duplicate' | 'invalid' }
+  | { readonly state: 'present'; readonly login: PendingLogin; readonly expiresAt: Date }
+
+/** Reads the login in progress; tampered, foreign, expired or repeated cookies read as absent. */
+export async function readPendingLogin(
+  req: AuthRequest,
+  sealer: Sealer,
+  now: Date,
+): Promise<PendingRead> {
+  const cookie = readCookie(req.header('cookie'), cookieName('pending', req.secure))
+  if (cookie.state !== 'present') return cookie
+  const opened = await sealer.open(cookie.value, now)
+  const parsed = pendingSchema.safeParse(opened)
+  if (opened === undefined || !parsed.success) return { state: 'invalid' }
+  return {
+    state: 'present',
+    login: parsed.data,
+    expiresAt: new Date(Number(opened.exp) * 1000),
+  }
+}
+
+/** `Set-Cookie` sealing `login` until `expiresAt`. */
+export async function pendingLoginCookie(
+  sealer: Sealer,
+  login: PendingLogin,
+  expiresAt: Date,
+  secure: boolean,
+  now: Date,
+): Promise<string> {
+  const value = await sealer.seal(login, expiresAt)
+  return setCookie('pending', value, {
+    secure,
+    sameSite: 'strict',
+    maxAgeSeconds: (expiresAt.getTime() - now.getTime()) / 1000,
+  })
+}
+
+/** `Set-Cookie` deleting the login in progress. */
+export function clearPendingLogin(secure: boolean): string {
+  return clearCookie('pending', secure)
+}

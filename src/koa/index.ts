@@ -1,0 +1,36 @@
+/**
+ * @module Koa adapter (2 and 3): the same factory and middleware names as the Express adapter,
+ * so moving between frameworks is one import path. Expected denials set the response; other
+ * failures are thrown with `status` and `expose`, for the app's own error handling.
+ */
+import type { Context, Middleware, Next } from 'koa'
+import './types.js'
+import type { Handler } from '../core/engine.js'
+import { bindFactories, type SetupOptions, type StytchMfaFactories } from '../setup.js'
+import { applyReply, toAuthRequest, verifiedSession } from './adapter.js'
+
+export * from '../public-types.js'
+
+/** The Koa middleware factories of one configuration. */
+export type StytchMfa = StytchMfaFactories<Context, Middleware>
+
+function middleware(name: string, handler: Handler): Middleware {
+  const run = async (ctx: Context, next: Next): Promise<void> => {
+    await applyReply(await handler(toAuthRequest(ctx)), ctx, next)
+  }
+  Object.defineProperty(run, 'name', { value: name })
+  return run
+}
+
+/**
+ * Builds the middleware for one app. Options are checked here, once: a bad value throws at
+ * startup with its name.
+ *
+ * @example
+ * const mfa = createStytchMfa({ stytch: { projectId, secret }, cookieSecrets: [secret] })
+ * router.post('/auth/email/send', mfa.sendEmailOtp())
+ * router.get('/admin', mfa.requireMfa({ maxAge: '12h' }), showAdmin)
+ */
+export function createStytchMfa(options: SetupOptions): StytchMfa {
+  return bindFactories(options, { middleware, toAuthRequest, memberSession: verifiedSession })
+}

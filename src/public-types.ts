@@ -1,0 +1,7 @@
+/** @module What every adapter entry point re-exports besides its factory. */
+export type { HandlerOptions, RequireMfaOptions } from './core/options.js'
+export type { LoginState } from './core/flows/login-state.js'
+export type { MfaEvent } from './core/events.js'
+export { MfaError, MfaErrorCode, isMfaError, messageOf } from './core/errors.js'
+export type { MemberSession, AuthenticationFactor } from './stytch/port.js'
+export type { SetupOptions as StytchMfaOptions } from './setup.js'

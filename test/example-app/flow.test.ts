@@ -1,0 +1,346 @@
+/**
+ * The example admin console over HTTP, as a browser without JavaScript uses it (form posts,
+ * 303s followed by hand, cookies kept by supertest's agent) and as a JSON client does.
+ */
+import request from 'supertest'
+import type { Response } from 'supertest'
+import { messageOf } from 'stytch-b2b-mfa/express'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ADMIN, NEWCOMER, startDemo, type Demo } from './support.js'
+
+let demo: Demo
+
+beforeAll(async () => {
+  // The Stytch SDK warns once per client about a custom base URL (the emulator): expected.
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+  demo = await startDemo()
+})
+
+beforeEach(() => {
+  demo.emulator.reset()
+  demo.logs.length = 0
+})
+
+afterAll(async () => {
+  await demo.close()
+})
+
+/** What an HTML page says, in its text, with entities as written. */
+function text(res: Response): string {
+  return res.text
+}
+
+/** A browser without JavaScript: navigations and form posts, one cookie jar. */
+class Browser {
+  readonly agent: ReturnType<typeof request.agent>
+
+  constructor(readonly base: string) {
+    this.agent = request.agent(base)
+  }
+
+  get(path: string): Promise<Response> {
+    return this.agent.get(path).set({
+      accept: 'text/html',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-site': 'none',
+    })
+  }
+
+  /** A form post as a current browser sends it (Fetch Metadata and Origin). */
+  post(path: string, form: Record<string, string>): Promise<Response> {
+    return this.agent
+      .post(path)
+      .type('form')
+      .set({
+        accept: 'text/html',
+        origin: this.base,
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-site': 'same-origin',
+      })
+      .send(form)
+  }
+
+  /** Follows a 303 (or 302) like the browser would: a GET of the location. */
+  async follow(res: Response): Promise<Response> {
+    expect([302, 303], `expected a redirect, got ${String(res.status)}: ${res.text}`).toContain(
+      res.status,
+    )
+    const location = res.headers.location as string
+    return this.get(new URL(location, this.base).pathname + new URL(location, this.base).search)
+  }
+
+  async submit(path: string, form: Record<string, string>): Promise<Response> {
+    return this.follow(await this.post(path, form))
+  }
+}
+
+function location(res: Response): string {
+  expect(res.status).toBe(303)
+  return res.headers.location as string
+}
+
+/** Email step done: the browser is on the MFA page. */
+async function passEmailStep(browser: Browser, email: string): Promise<Response> {
+  const codePage = await browser.submit('/auth/email/send', {
+    email,
+    organization: 'acme',
+    returnTo: '/admin',
+  })
+  expect(codePage.status).toBe(200)
+  expect(text(codePage)).toContain('action="/auth/email/verify"')
+  const code = demo.emulator.lastCode(email)
+  expect(code).toMatch(/^\d{6}$/)
+  const mfaPage = await browser.submit('/auth/email/verify', { code: code! })
+  expect(mfaPage.status).toBe(200)
+  return mfaPage
+}
+
+async function signInAdmin(browser: Browser): Promise<Response> {
+  await passEmailStep(browser, ADMIN.email)
+  const admin = await browser.submit('/auth/sms/verify', {
+    code: demo.emulator.lastCode(ADMIN.phone)!,
+  })
+  expect(admin.status).toBe(200)
+  return admin
+}
+
+describe('the example admin console', () => {
+  it('answers /healthz with plain ok, without signing in', async () => {
+    const res = await request(demo.baseUrl).get('/healthz')
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/plain/)
+    expect(res.text).toBe('ok')
+    expect(res.headers['set-cookie']).toBeUndefined()
+  })
+
+  it('sends / to /admin, and a signed-out browser from /admin to the login form', async () => {
+    const browser = new Browser(demo.baseUrl)
+    expect(location(await browser.get('/'))).toBe('/admin')
+    expect(location(await browser.get('/admin'))).toBe('/login?returnTo=%2Fadmin')
+    const login = await browser.follow(await browser.get('/admin'))
+    expect(login.status).toBe(200)
+    expect(text(login)).toContain('<form method="post" action="/auth/email/send">')
+    expect(text(login)).toContain('name="returnTo" value="/admin"')
+    expect(text(login)).toContain('value="acme"')
+  })
+
+  it('signs the admin in with the email code, then the SMS code, and shows the session', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const mfa = await passEmailStep(browser, ADMIN.email)
+    // Stytch sent the SMS with the email step: the page says where, and when to ask again.
+    expect(text(mfa)).toContain('We sent a 6-digit code to <strong>+1 ••••••0100</strong>')
+    expect(text(mfa)).toContain('action="/auth/sms/verify"')
+    expect(text(mfa)).toMatch(/You can ask for a new code at <time[^>]*>[^<]+<\/time>, 30 s after/)
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(1)
+
+    const verified = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(ADMIN.phone)!,
+    })
+    expect(location(verified)).toBe('/admin')
+    const admin = await browser.follow(verified)
+    expect(admin.status).toBe(200)
+    const me = (await browser.agent.get('/admin/api/me').set('accept', 'application/json'))
+      .body as { memberId: string; organizationId: string }
+    expect(text(admin)).toContain(me.memberId)
+    expect(text(admin)).toContain(`acme · <code>${me.organizationId}</code>`)
+    expect(text(admin)).toContain('<td><code>otp</code></td>')
+    expect(text(admin)).toContain('<td>sms</td>')
+    expect(text(admin)).toContain('•••• 0100')
+    expect(text(admin)).not.toContain(ADMIN.phone)
+    expect(text(admin)).toContain('action="/logout"')
+  })
+
+  it('keeps the member session server-side: the browser holds only the session id', async () => {
+    const browser = new Browser(demo.baseUrl)
+    await passEmailStep(browser, ADMIN.email)
+    const verified = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(ADMIN.phone)!,
+    })
+    const cookies = (verified.headers['set-cookie'] as unknown as string[]).join('\n')
+    expect(cookies).toMatch(/^admin\.sid=/m)
+    expect(cookies).toMatch(/^stytch_mfa_pending=;/m)
+    expect(cookies).not.toMatch(/stytch_session/)
+    expect(cookies).not.toMatch(/; Secure/i)
+  })
+
+  it('lets a member without a phone enrol one, and shows why a 555 number is refused', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const enrol = await passEmailStep(browser, NEWCOMER.email)
+    expect(text(enrol)).toContain('name="phoneNumber"')
+    expect(text(enrol)).toContain('+12025550123')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
+
+    const refused = await browser.post('/auth/sms/send', { phoneNumber: '+15555550100' })
+    expect(location(refused)).toBe('/mfa?error=invalid_phone_number')
+    const again = await browser.follow(refused)
+    expect(text(again)).toContain(messageOf.invalid_phone_number)
+    expect(text(again)).toContain('name="phoneNumber"')
+
+    const sent = await browser.submit('/auth/sms/send', { phoneNumber: NEWCOMER.phone })
+    expect(text(sent)).toContain('We sent a 6-digit code to <strong>+1 ••••••0123</strong>')
+    const admin = await browser.submit('/auth/sms/verify', {
+      code: demo.emulator.lastCode(NEWCOMER.phone)!,
+    })
+    expect(admin.status).toBe(200)
+    expect(text(admin)).toContain('•••• 0123')
+  })
+
+  it('shows the library message for a wrong SMS code and a wrong email code', async () => {
+    const browser = new Browser(demo.baseUrl)
+    await browser.submit('/auth/email/send', {
+      email: ADMIN.email,
+      organization: 'acme',
+      returnTo: '/admin',
+    })
+    const wrongEmail = await browser.post('/auth/email/verify', { code: '000000' })
+    expect(location(wrongEmail)).toBe('/login/code?error=otp_invalid')
+    const codePage = await browser.follow(wrongEmail)
+    expect(codePage.status).toBe(200)
+    expect(text(codePage)).toContain(`role="alert">${messageOf.otp_invalid}`)
+
+    await browser.submit('/auth/email/verify', { code: demo.emulator.lastCode(ADMIN.email)! })
+    const wrongSms = await browser.post('/auth/sms/verify', { code: '000000' })
+    expect(location(wrongSms)).toBe('/mfa?error=otp_invalid')
+    const mfa = await browser.follow(wrongSms)
+    expect(text(mfa)).toContain(`role="alert">${messageOf.otp_invalid}`)
+    // Still on the SMS step: the right code works.
+    const admin = await browser.submit('/auth/sms/verify', {
+      code: demo.emulator.lastCode(ADMIN.phone)!,
+    })
+    expect(admin.status).toBe(200)
+  })
+
+  it('resends the SMS code from the MFA page', async () => {
+    const browser = new Browser(demo.baseUrl)
+    await passEmailStep(browser, ADMIN.email)
+    const first = demo.emulator.lastCode(ADMIN.phone)
+    const resent = await browser.post('/auth/sms/send', {})
+    expect(location(resent)).toBe('/mfa')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(2)
+    expect(demo.emulator.lastCode(ADMIN.phone)).not.toBe(first)
+  })
+
+  it('shows only known error codes from the query, with retry_after, escaped', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const limited = await browser.get('/login?error=rate_limited&retry_after=42')
+    expect(text(limited)).toContain(`${messageOf.rate_limited} Try again in 42 s.`)
+    const unknown = await browser.get('/login?error=%3Cscript%3Ealert(1)%3C/script%3E')
+    expect(text(unknown)).not.toContain('role="alert"')
+    expect(text(unknown)).not.toContain('<script>')
+    const proto = await browser.get('/login?error=constructor&retry_after=oops')
+    expect(text(proto)).not.toContain('role="alert"')
+    const hostile = await browser.get('/login?returnTo=%22%3E%3Cscript%3Ealert(1)%3C/script%3E')
+    expect(text(hostile)).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
+    expect(text(hostile)).not.toContain('<script>')
+  })
+
+  it('answers JSON clients with JSON on the same routes', async () => {
+    const agent = request.agent(demo.baseUrl)
+    const json = { accept: 'application/json', origin: demo.baseUrl }
+    const signedOut = await agent.get('/admin/api/me').set(json)
+    expect(signedOut.status).toBe(401)
+    expect(signedOut.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(signedOut.body).toMatchObject({ code: 'not_signed_in' })
+
+    const sent = await agent
+      .post('/auth/email/send')
+      .set(json)
+      .send({ email: ADMIN.email, organization: 'acme' })
+    expect(sent.body).toEqual({ status: 'email_sent', next: '/login/code' })
+    const emailed = await agent
+      .post('/auth/email/verify')
+      .set(json)
+      .send({ code: demo.emulator.lastCode(ADMIN.email) })
+    expect(emailed.body).toMatchObject({ status: 'mfa_required', smsSent: true, needsPhone: false })
+    const wrong = await agent.post('/auth/sms/verify').set(json).send({ code: '000000' })
+    expect(wrong.status).toBe(401)
+    expect(wrong.body).toMatchObject({ code: 'otp_invalid', title: messageOf.otp_invalid })
+    const signedIn = await agent
+      .post('/auth/sms/verify')
+      .set(json)
+      .send({ code: demo.emulator.lastCode(ADMIN.phone) })
+    expect(signedIn.body).toEqual({ status: 'signed_in', next: '/' })
+
+    const me = await agent.get('/admin/api/me').set(json)
+    expect(me.status).toBe(200)
+    expect(me.headers['content-type']).toMatch(/^application\/json/)
+    expect(me.body).toMatchObject({
+      organizationSlug: 'acme',
+      roles: ['stytch_member'],
+      memberId: expect.stringMatching(/^member-test-/),
+      mfaAt: expect.any(String),
+    })
+    const factors = (me.body as { factors: { type: string; deliveryMethod: string }[] }).factors
+    expect(factors.map((f) => `${f.type}/${f.deliveryMethod}`)).toEqual([
+      'email_otp/email',
+      'otp/sms',
+    ])
+
+    const out = await agent.post('/logout').set(json)
+    expect(out.body).toEqual({ status: 'signed_out' })
+    expect((await agent.get('/admin/api/me').set(json)).status).toBe(401)
+  })
+
+  it('signs out: the session is revoked and /admin sends the browser to the login form', async () => {
+    const browser = new Browser(demo.baseUrl)
+    await signInAdmin(browser)
+    const out = await browser.post('/logout', {})
+    expect(location(out)).toBe('/login')
+    expect(out.headers['clear-site-data']).toBe('"cookies"')
+    const login = await browser.follow(out)
+    expect(text(login)).toContain('action="/auth/email/send"')
+    expect(location(await browser.get('/admin'))).toBe('/login?returnTo=%2Fadmin')
+  })
+
+  it('accepts a form post from an older browser by its Origin, and refuses another site', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const form = { email: ADMIN.email, organization: 'acme' }
+    const old = await browser.agent
+      .post('/auth/email/send')
+      .type('form')
+      .set({ accept: 'text/html', origin: demo.baseUrl })
+      .send(form)
+    expect(location(old)).toBe('/login/code')
+    const crossSite = await browser.agent
+      .post('/auth/email/send')
+      .type('form')
+      .set({ accept: 'text/html', origin: 'https://evil.example' })
+      .send(form)
+    expect(location(crossSite)).toBe('/login?error=cross_site_request')
+  })
+
+  it('offers the SMS step-up on /mfa when no login is in progress', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const page = await browser.get('/mfa?error=mfa_required')
+    expect(page.status).toBe(200)
+    expect(text(page)).toContain(messageOf.mfa_required)
+    expect(text(page)).toContain('This page needs a recent SMS confirmation.')
+    expect(text(page)).toContain('Send me a code')
+    // Not signed in at all: asking for a code leads to the login form.
+    const sent = await browser.post('/auth/sms/send', {})
+    expect(location(sent)).toBe('/login?error=login_required')
+  })
+
+  it('sends /login/code back to /login when no sign-in is in progress', async () => {
+    const browser = new Browser(demo.baseUrl)
+    expect(location(await browser.get('/login/code'))).toBe('/login')
+  })
+
+  it('renders errors as a page without details, and logs them', async () => {
+    const browser = new Browser(demo.baseUrl)
+    const missing = await browser.get('/nowhere')
+    expect(missing.status).toBe(404)
+    expect(text(missing)).toContain('There is no page here.')
+
+    await signInAdmin(browser)
+    // The session JWT (5 minutes) expires; Stytch then fails to confirm the session.
+    demo.emulator.advanceClock(6 * 60)
+    demo.emulator.injectFault('/v1/b2b/sessions/authenticate', { kind: 'status', status: 500 })
+    const failed = await browser.get('/admin')
+    expect(failed.status).toBeGreaterThanOrEqual(500)
+    expect(failed.headers['content-type']).toMatch(/^text\/html/)
+    expect(text(failed)).toContain('Something went wrong')
+    expect(text(failed)).not.toMatch(/MfaError|\bat .*\.ts:\d+|node_modules/)
+    expect(demo.logs.join('\n')).toMatch(/GET \/admin: 50\d stytch_/)
+  })
+})

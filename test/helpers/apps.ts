@@ -1,0 +1,149 @@
+/**
+ * Test apps: the same routes on every framework, so one scenario runs on all of them.
+ * A sentinel counts every request a guard let through.
+ */
+import type { RequestListener } from 'node:http'
+import express from 'express'
+import express4 from 'express4'
+import session from 'express-session'
+import Router from '@koa/router'
+import Koa from 'koa'
+import Koa2 from 'koa2'
+import koaSession from 'koa-session'
+import type { Emulator } from '../../src/emulator/index.js'
+import {
+  createStytchMfa,
+  type MfaEvent,
+  type RequireMfaOptions,
+  type StytchMfaOptions,
+} from '../../src/express/index.js'
+import { createStytchMfa as createKoaStytchMfa } from '../../src/koa/index.js'
+
+export const ORIGIN = 'https://admin.example.test'
+export const SECRET = 'test-cookie-secret-0123456789-abcdefghijklmnop'
+
+export interface AppSpec {
+  /** Where member sessions live. @default 'cookie' */
+  readonly storage?: 'cookie' | 'server'
+  /** Extra library options. */
+  readonly options?: Partial<StytchMfaOptions>
+}
+
+export interface TestApp {
+  readonly listener: RequestListener
+  /** Requests a guard admitted, by path. */
+  readonly admitted: Map<string, number>
+  readonly events: MfaEvent[]
+}
+
+export interface Framework {
+  readonly name: string
+  build(emulator: Emulator, spec?: AppSpec): TestApp
+}
+
+export function libraryOptions(
+  emulator: Emulator,
+  events: MfaEvent[],
+  spec: AppSpec,
+): StytchMfaOptions {
+  return {
+    stytch: {
+      projectId: emulator.projectId,
+      secret: emulator.secret,
+      baseUrl: emulator.url,
+      timeoutMs: 1000,
+    },
+    cookieSecrets: [SECRET],
+    origin: ORIGIN,
+    sessionStorage: spec.storage ?? 'cookie',
+    onEvent: (event) => events.push(event),
+    now: () => emulator.now(),
+    ...spec.options,
+  }
+}
+
+/** The guarded routes of every test app, with their requireMfa() options. */
+const GUARDED: readonly [string, RequireMfaOptions][] = [
+  ['/admin', {}],
+  ['/admin/fresh', { maxAge: '10m' }],
+  ['/admin/strict', { checkWithStytch: true }],
+  ['/admin/other-org', { organizations: ['other'] }],
+  ['/admin/acme', { organizations: ['acme'] }],
+  ['/admin/role', { roles: ['stytch_admin'] }],
+]
+
+function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec = {}): TestApp {
+  const events: MfaEvent[] = []
+  const admitted = new Map<string, number>()
+  const mfa = createStytchMfa(libraryOptions(emulator, events, spec))
+  const app = factory()
+  app.set('trust proxy', 'loopback')
+  if (spec.storage === 'server') {
+    app.use(
+      session({
+        secret: SECRET,
+        resave: false,
+        saveUninitialized: false,
+        cookie: { secure: 'auto' },
+      }),
+    )
+  }
+  app.post('/auth/email/send', mfa.sendEmailOtp())
+  app.post('/auth/email/verify', mfa.verifyEmailOtp())
+  app.post('/auth/sms/send', mfa.sendSmsOtp())
+  app.post('/auth/sms/verify', mfa.verifySmsOtp())
+  app.post('/auth/logout', mfa.logout())
+  app.get('/login-state', (req, res, next) => {
+    mfa.loginState(req).then((state) => res.json(state), next)
+  })
+  for (const [path, options] of GUARDED) {
+    const guard = mfa.requireMfa(options)
+    app.all(path, guard, (req, res) => {
+      admitted.set(path, (admitted.get(path) ?? 0) + 1)
+      const session = mfa.memberSession(req)
+      res.json({ memberId: session?.memberId, organizationId: session?.organizationId })
+    })
+  }
+  return { listener: app, admitted, events }
+}
+
+function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): TestApp {
+  const events: MfaEvent[] = []
+  const admitted = new Map<string, number>()
+  const mfa = createKoaStytchMfa(libraryOptions(emulator, events, spec))
+  const app = new KoaApp({ proxy: true, keys: [SECRET] })
+  app.silent = true
+  if (spec.storage === 'server') app.use(koaSession({ secure: false, sameSite: 'lax' }, app))
+  const router = new Router()
+  router.post('/auth/email/send', mfa.sendEmailOtp())
+  router.post('/auth/email/verify', mfa.verifyEmailOtp())
+  router.post('/auth/sms/send', mfa.sendSmsOtp())
+  router.post('/auth/sms/verify', mfa.verifySmsOtp())
+  router.post('/auth/logout', mfa.logout())
+  router.get('/login-state', async (ctx) => {
+    ctx.body = await mfa.loginState(ctx)
+  })
+  for (const [path, options] of GUARDED) {
+    router.all(path, mfa.requireMfa(options), (ctx) => {
+      admitted.set(path, (admitted.get(path) ?? 0) + 1)
+      const session = mfa.memberSession(ctx)
+      ctx.body = { memberId: session?.memberId, organizationId: session?.organizationId }
+    })
+  }
+  app.use(router.routes())
+  const callback = app.callback()
+  return {
+    listener: (req, res) => {
+      void callback(req, res)
+    },
+    admitted,
+    events,
+  }
+}
+
+export const frameworks: readonly Framework[] = [
+  { name: 'Express 5', build: (emulator, spec) => buildExpress(express, emulator, spec) },
+  { name: 'Express 4', build: (emulator, spec) => buildExpress(express4, emulator, spec) },
+  { name: 'Koa 3', build: (emulator, spec) => buildKoa(Koa, emulator, spec) },
+  { name: 'Koa 2', build: (emulator, spec) => buildKoa(Koa2, emulator, spec) },
+]
