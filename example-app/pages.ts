@@ -1,14 +1,11 @@
 /**
  * What the pages show, computed here so the templates only print: the flash of an error from
- * the query, times, the SMS step, and the signed-in member.
+ * the query, times, the SMS step, and the signed-in member. Shared by the Express (`app.ts`) and
+ * Koa (`koa-app.ts`) consoles, so nothing here knows either framework.
  */
-import type { Request } from 'express'
-import {
-  messageOf,
-  type LoginState,
-  type MemberSession,
-  type MfaErrorCode,
-} from 'stytch-b2b-mfa/express'
+import { messageOf, type MemberSession, type MfaErrorCode } from 'stytch-b2b-mfa'
+// A type only: `stytch-b2b-mfa/koa` exports the same one.
+import type { LoginState } from 'stytch-b2b-mfa/express'
 
 /** An error to show at the top of a page. */
 export interface Flash {
@@ -17,8 +14,13 @@ export interface Flash {
   readonly retryAfter: number | undefined
 }
 
+/** What carries the parsed query string: Express's `req` and Koa's `ctx` alike. */
+export interface WithQuery {
+  readonly query: object
+}
+
 /** A query parameter when it was given once, as a string. */
-export function queryString(req: Request, name: string): string | undefined {
+export function queryString(req: WithQuery, name: string): string | undefined {
   const value: unknown = (req.query as Record<string, unknown>)[name]
   return typeof value === 'string' ? value : undefined
 }
@@ -28,7 +30,7 @@ function isErrorCode(value: string): value is MfaErrorCode {
 }
 
 /** The message of `?error=<code>` (known codes only) and `?retry_after=N`, if any. */
-export function flashOf(req: Request): Flash | undefined {
+export function flashOf(req: WithQuery): Flash | undefined {
   const code = queryString(req, 'error')
   if (code === undefined || !isErrorCode(code)) return undefined
   const wait = queryString(req, 'retry_after')
@@ -62,32 +64,36 @@ export type MfaView =
       readonly kind: 'code'
       readonly phoneNumber: string | undefined
       readonly sentAt: TimeView | undefined
-      /** When the page suggests asking for another code; `undefined` when it may be now. */
+      /** When the library lets the member ask for another code; `undefined` when it may be now. */
       readonly resendAt: TimeView | undefined
+      /** The library's cooldown between two codes, in seconds, when a code was sent. */
+      readonly resendAfterSeconds: number | undefined
       readonly expiresAt: TimeView | undefined
     }
   /** No login in progress: a signed-in member confirms again (step-up). */
   | { readonly kind: 'step_up' }
 
 /**
- * The SMS step to render. The library has no resend cooldown yet: the page only suggests
- * waiting `resendAfterSeconds` after the last code, and the button works at any time.
+ * The SMS step to render. When another code may be asked for is the library's to say
+ * (`resendAvailableAt`, its SMS cooldown): asking earlier is refused with `rate_limited`.
  */
-export function mfaView(state: LoginState, now: Date, resendAfterSeconds: number): MfaView {
+export function mfaView(state: LoginState, now: Date): MfaView {
   if (state.stage !== 'mfa') return { kind: 'step_up' }
   if (state.needsPhone) {
     return state.enrollmentAllowed
       ? { kind: 'enrol' }
       : { kind: 'no_phone', message: messageOf.phone_enrollment_disabled }
   }
-  const sentAt = state.smsSentAt
-  const resendAt =
-    sentAt === undefined ? undefined : new Date(sentAt.getTime() + resendAfterSeconds * 1000)
+  const { smsSentAt: sentAt, resendAvailableAt: resendAt } = state
   return {
     kind: 'code',
     phoneNumber: state.phoneNumber,
     sentAt: optionalTime(sentAt),
     resendAt: resendAt !== undefined && resendAt > now ? timeView(resendAt) : undefined,
+    resendAfterSeconds:
+      sentAt === undefined || resendAt === undefined
+        ? undefined
+        : Math.round((resendAt.getTime() - sentAt.getTime()) / 1000),
     expiresAt: optionalTime(state.expiresAt),
   }
 }

@@ -21,6 +21,7 @@ import { sendSmsOtpHandler } from './core/flows/send-sms-otp.js'
 import { verifyEmailOtpHandler } from './core/flows/verify-email-otp.js'
 import { verifySmsOtpHandler } from './core/flows/verify-sms-otp.js'
 import type { MemberSession, StytchPort } from './stytch/port.js'
+import { memoryLimitStore } from './limits/rate-limiter-store.js'
 import type { StytchOptions } from './stytch/options.js'
 import { createStytchPort } from './stytch/sdk-adapter.js'
 
@@ -60,7 +61,7 @@ export function setup(options: SetupOptions): CoreFactories {
         ...(now === undefined ? {} : { now }),
         ...(config.stytch as StytchOptions),
       })
-  const engine = createEngine(config, port, now)
+  const engine = createEngine(config, port, config.limits.store ?? memoryLimitStore(), now)
   const handlerConfig = (input: HandlerOptions | undefined) =>
     parseOptions(handlerOptionsSchema, input ?? {})
   return {

@@ -2,7 +2,7 @@
  * @module The cookies the library sets: their names, attributes, and a reader that treats a
  * repeated name as absent (a tossed cookie must never win, RFC 6265bis §4.2.2).
  */
-import { parse, serialize } from 'cookie'
+import { serialize } from 'cookie'
 
 /** Base names; secure requests use them behind the `__Host-` prefix. */
 export const COOKIE_NAMES = {
@@ -16,9 +16,13 @@ export const COOKIE_NAMES = {
 
 export type CookieKind = keyof typeof COOKIE_NAMES
 
+const HOST_NAMES = Object.fromEntries(
+  Object.entries(COOKIE_NAMES).map(([kind, name]) => [kind, `__Host-${name}`]),
+) as Record<CookieKind, string>
+
 /** The name of a cookie on a request: `__Host-` prefixed when the request is secure. */
 export function cookieName(kind: CookieKind, secure: boolean): string {
-  return secure ? `__Host-${COOKIE_NAMES[kind]}` : COOKIE_NAMES[kind]
+  return secure ? HOST_NAMES[kind] : COOKIE_NAMES[kind]
 }
 
 export type CookieRead =
@@ -32,15 +36,69 @@ const DUPLICATE: CookieRead = { state: 'duplicate' }
 /** Reads one cookie; more than one cookie of that name reads as `duplicate`. */
 export function readCookie(header: string | undefined, name: string): CookieRead {
   if (header === undefined || !header.includes(name)) return ABSENT
-  let count = 0
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq !== -1 && part.slice(0, eq).trim() === name) count += 1
+  const [read = ABSENT] = readCookies(header, [name])
+  return read
+}
+
+/** `header` between `start` and `end`, without the spaces and tabs around it (as `cookie` trims). */
+function trimmed(header: string, start: number, end: number): string {
+  while (start < end && (header.charCodeAt(start) === 0x20 || header.charCodeAt(start) === 0x09))
+    start += 1
+  while (end > start && (header.charCodeAt(end - 1) === 0x20 || header.charCodeAt(end - 1) === 0x09))
+    end -= 1
+  return header.slice(start, end)
+}
+
+/** URL-decoded like `cookie.parse` does: left as it is when it does not decode. */
+function decoded(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
   }
-  if (count === 0) return ABSENT
-  if (count > 1) return DUPLICATE
-  const value = parse(header)[name]
-  return value === undefined || value === '' ? ABSENT : { state: 'present', value }
+}
+
+/**
+ * Reads several cookies in one pass over the header (the guard reads two on every request),
+ * with `readCookie`'s rules for each: pairs split as `cookie.parse` splits them, the first
+ * pair's value, and a name repeated — even with other whitespace around it — is `duplicate`.
+ */
+export function readCookies(header: string | undefined, names: readonly string[]): CookieRead[] {
+  const counts = names.map(() => 0)
+  const values: (string | undefined)[] = names.map(() => undefined)
+  if (header !== undefined) {
+    const length = header.length
+    let start = 0
+    while (start < length) {
+      const eq = header.indexOf('=', start)
+      if (eq === -1) break
+      let end = header.indexOf(';', start)
+      if (end === -1) end = length
+      if (eq > end) {
+        // A pair without "=": its name starts after the last ";" before this "=".
+        start = header.lastIndexOf(';', eq - 1) + 1
+        continue
+      }
+      const key = trimmed(header, start, eq)
+      for (let index = 0; index < names.length; index += 1) {
+        const name = names[index]
+        if (key === name) {
+          counts[index] = (counts[index] ?? 0) + 1
+          values[index] ??= decoded(trimmed(header, eq + 1, end))
+        } else if (name !== undefined && key.includes(name) && key.trim() === name) {
+          counts[index] = (counts[index] ?? 0) + 1
+        }
+      }
+      start = end + 1
+    }
+  }
+  return names.map((_, index): CookieRead => {
+    const count = counts[index] ?? 0
+    if (count > 1) return DUPLICATE
+    const value = values[index]
+    return value === undefined || value === '' ? ABSENT : { state: 'present', value }
+  })
 }
 
 interface CookieAttributes {

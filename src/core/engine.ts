@@ -7,6 +7,8 @@ import { readBody } from './body.js'
 import { MfaError } from './errors.js'
 import { createEmitter, type EmitEvent } from './events.js'
 import type { AuthRequest, Reply } from './http.js'
+import type { LimitStore } from './limit-store.js'
+import { Limits } from './limits.js'
 import type { MfaConfig } from './options.js'
 import { ReplyBuilder, wantsRedirect, type RespondWith } from './reply.js'
 import { assertSameSitePost } from './request-guard.js'
@@ -20,6 +22,7 @@ export interface Engine {
   readonly port: StytchPort
   readonly sealer: Sealer
   readonly verifier: SessionVerifier
+  readonly limits: Limits
   readonly emit: EmitEvent
   readonly now: () => Date
 }
@@ -28,13 +31,16 @@ export interface Engine {
 export function createEngine(
   config: MfaConfig,
   port: StytchPort,
+  limitStore: LimitStore,
   now: () => Date = () => new Date(),
 ): Engine {
+  const [secret = ''] = config.cookieSecrets
   return {
     config,
     port,
     sealer: createSealer(config.cookieSecrets, 'pending-login'),
     verifier: new SessionVerifier(port, config.jwtCacheSize, now),
+    limits: new Limits(config.limits, limitStore, secret),
     emit: createEmitter(config.onEvent),
     now,
   }
@@ -92,10 +98,12 @@ export async function runFlow<S extends z.ZodType>(
     if (!redirect || error.code === 'method_not_allowed') return failed.problem(error)
     if (error.code === 'configuration_error') return failed.error(error)
     const page =
-      error.code === 'login_required' || error.code === 'not_signed_in'
+      error.code === 'login_required' ||
+      error.code === 'not_signed_in' ||
+      error.code === 'otp_locked'
         ? engine.config.paths.login
         : spec.page
-    return failed.errorRedirect(page, error.code, error.retryAfterSeconds)
+    return failed.errorRedirect(page, error)
   }
 }
 

@@ -37,6 +37,8 @@ export const MfaErrorCode = {
   OtpLocked: 'otp_locked',
   /** Too many requests: try again after `Retry-After`. 429. */
   RateLimited: 'rate_limited',
+  /** The store behind the rate limits failed: refused rather than unlimited. 503. */
+  LimitsUnavailable: 'limits_unavailable',
   /** Stytch answered with an error the library does not expect. 502. */
   StytchError: 'stytch_error',
   /** Stytch answered with a body the library could not trust. 502. */
@@ -69,6 +71,7 @@ export const statusOf: Readonly<Record<MfaErrorCode, number>> = {
   otp_invalid: 401,
   otp_locked: 429,
   rate_limited: 429,
+  limits_unavailable: 503,
   stytch_error: 502,
   stytch_bad_response: 502,
   stytch_unavailable: 503,
@@ -94,6 +97,7 @@ export const messageOf: Readonly<Record<MfaErrorCode, string>> = {
   otp_invalid: 'That code is wrong or has expired. Try again or ask for a new code.',
   otp_locked: 'Too many wrong codes. Start again.',
   rate_limited: 'Too many attempts. Wait and try again.',
+  limits_unavailable: 'Sign-in is not available right now. Try again.',
   stytch_error: 'Sign-in failed. Try again.',
   stytch_bad_response: 'Sign-in is not available right now. Try again.',
   stytch_unavailable: 'Sign-in is not available right now. Try again.',

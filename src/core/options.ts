@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { MfaError } from './errors.js'
 import type { MfaEvent } from './events.js'
+import type { LimitStore } from './limit-store.js'
 import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
 
 export { STYTCH_SMS_LOCALES, type StytchSmsLocale } from '../stytch/locales.js'
@@ -105,6 +106,44 @@ export const mfaOptionsSchema = z.strictObject({
         .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes like "US"'))
         .min(1)
         .default(['US', 'CA']),
+    })
+    .prefault({}),
+  /** Abuse limits. Each answers 429 with `Retry-After` once spent. */
+  limits: z
+    .strictObject({
+      /**
+       * Where the counters live: in memory (one process) unless you pass a store, e.g.
+       * `redisLimitStore(redis)` from `stytch-b2b-mfa/limits` when running several instances.
+       */
+      store: z
+        .custom<LimitStore>(
+          (value) =>
+            typeof value === 'object' &&
+            value !== null &&
+            typeof (value as Partial<LimitStore>).counter === 'function',
+          { message: 'must be a limit store, e.g. redisLimitStore(client)' },
+        )
+        .optional(),
+      /** Seconds between two SMS codes for one member. @default 30 */
+      smsCooldownSeconds: z.number().int().min(0).max(3600).default(30),
+      /** SMS codes per member per hour. @default 5 */
+      smsPerMemberPerHour: z.number().int().min(1).max(1000).default(5),
+      /** SMS codes per member per day. @default 10 */
+      smsPerMemberPerDay: z.number().int().min(1).max(10_000).default(10),
+      /** SMS codes per enrolled phone number per day. @default 10 */
+      smsPerPhonePerDay: z.number().int().min(1).max(10_000).default(10),
+      /** SMS codes per client IP (IPv6: per /64) per hour. @default 30 */
+      smsPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
+      /** Email codes per address per hour. @default 5 */
+      emailPerAddressPerHour: z.number().int().min(1).max(1000).default(5),
+      /** Email codes per client IP (IPv6: per /64) per hour. @default 30 */
+      emailPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
+      /** Wrong codes accepted per login (intermediate session or email step) before it is burned. @default 5 */
+      attemptsPerCode: z.number().int().min(1).max(20).default(5),
+      /** Wrong codes per member, across resends, before a lockout (a right code resets it). @default 10 */
+      failuresPerMember: z.number().int().min(1).max(100).default(10),
+      /** Length of that lockout, in seconds. @default 3600 */
+      lockoutSeconds: z.number().int().min(60).max(86_400).default(3600),
     })
     .prefault({}),
   /** Locale of SMS and email codes; when omitted, taken from `Accept-Language`. */

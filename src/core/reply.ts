@@ -2,7 +2,7 @@
  * @module Building replies: content negotiation (browsers get 303 redirects, API clients JSON
  * and `application/problem+json`), `Cache-Control: no-store`, and cookies in order.
  */
-import { MfaError, messageOf, type MfaErrorCode } from './errors.js'
+import { messageOf, type MfaError } from './errors.js'
 import type { AuthRequest, Outcome, Reply } from './http.js'
 import type { MemberSession } from '../stytch/port.js'
 
@@ -34,24 +34,49 @@ export function withQuery(path: string, params: Record<string, string | undefine
 }
 
 const NO_STORE = 'no-store'
+/** Stytch's 429s carry no wait time the SDK exposes: clients are told to wait this long. */
+const DEFAULT_RETRY_AFTER_SECONDS = 60
+
+function retryAfterOf(error: MfaError): number | undefined {
+  const seconds =
+    error.retryAfterSeconds ?? (error.status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : undefined)
+  return seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds))
+}
+
+/** The headers and cookies of a reply that sets nothing else; shared, and never written to. */
+const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': NO_STORE,
+})
+const NO_COOKIES: readonly string[] = Object.freeze([])
 
 /** Collects the cookies of one reply, then finishes it with one outcome. */
 export class ReplyBuilder {
-  private readonly cookies: string[] = []
-  private readonly headers: Record<string, string> = { 'cache-control': NO_STORE }
+  // Made on first write: the guard builds a reply on every request, and nearly all of them
+  // carry no cookie and only the default header.
+  private cookies: string[] | undefined
+  private headers: Record<string, string> | undefined
 
   cookie(...values: string[]): this {
+    this.cookies ??= []
     this.cookies.push(...values)
     return this
   }
 
   header(name: string, value: string): this {
-    this.headers[name] = value
+    this.ownHeaders()[name] = value
     return this
   }
 
+  private ownHeaders(): Record<string, string> {
+    return (this.headers ??= { ...DEFAULT_HEADERS })
+  }
+
   private finish(outcome: Outcome): Reply {
-    return { headers: this.headers, cookies: this.cookies, outcome }
+    return {
+      headers: this.headers ?? DEFAULT_HEADERS,
+      cookies: this.cookies ?? NO_COOKIES,
+      outcome,
+    }
   }
 
   next(session: MemberSession): Reply {
@@ -77,19 +102,16 @@ export class ReplyBuilder {
 
   /** `application/problem+json` (RFC 9457) with the stable `code`; `Retry-After` on 429s. */
   problem(error: MfaError): Reply {
-    if (error.retryAfterSeconds !== undefined) {
-      this.headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)))
-    }
-    if (error.code === 'method_not_allowed') this.headers.allow = 'POST'
+    const retryAfter = retryAfterOf(error)
+    if (retryAfter !== undefined) this.ownHeaders()['retry-after'] = String(retryAfter)
+    if (error.code === 'method_not_allowed') this.ownHeaders().allow = 'POST'
     const body: Record<string, unknown> = {
       type: 'about:blank',
       title: messageOf[error.code],
       status: error.status,
       code: error.code,
     }
-    if (error.retryAfterSeconds !== undefined) {
-      body.retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds))
-    }
+    if (retryAfter !== undefined) body.retryAfter = retryAfter
     return this.finish({
       kind: 'respond',
       status: error.status,
@@ -99,18 +121,13 @@ export class ReplyBuilder {
   }
 
   /** A browser goes back to `page` with the error code (and wait time) in the query. */
-  errorRedirect(page: string, code: MfaErrorCode, retryAfterSeconds?: number): Reply {
+  errorRedirect(page: string, error: MfaError): Reply {
+    const retryAfter = retryAfterOf(error)
     return this.redirect(
       withQuery(page, {
-        error: code,
-        retry_after:
-          retryAfterSeconds === undefined ? undefined : String(Math.ceil(retryAfterSeconds)),
+        error: error.code,
+        retry_after: retryAfter === undefined ? undefined : String(retryAfter),
       }),
     )
   }
-}
-
-/** Wraps anything thrown into an `MfaError`, keeping library errors as they are. */
-export function asMfaError(error: unknown): MfaError | undefined {
-  return error instanceof MfaError ? error : undefined
 }

@@ -28,6 +28,14 @@ function originOf(value: string): string | undefined {
 /** Throws `method_not_allowed` or `cross_site_request` when the request may not change state. */
 export function assertSameSitePost(req: AuthRequest, policy: OriginPolicy): void {
   if (req.method !== 'POST') throw new MfaError('method_not_allowed')
+  assertSameSite(req, policy)
+}
+
+/** Methods that must not change state (RFC 9110 §9.2.1): no cross-site check for them. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Throws `cross_site_request` unless the request comes from this site, whatever its method. */
+export function assertSameSite(req: AuthRequest, policy: OriginPolicy): void {
   const site = req.header('sec-fetch-site')
   if (site === 'same-origin' || site === 'none') return
   if (site === 'same-site' && policy.trustSameSite) return

@@ -3,8 +3,7 @@
  * (express-session, koa-session) when mounted, else in two HttpOnly cookies. Nothing is stored
  * before MFA completes, and the server-side session id is regenerated at every sign-in.
  */
-import { z } from 'zod'
-import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
+import { clearCookie, cookieName, readCookies, setCookie, type CookieRead } from './cookies.js'
 import { MfaError } from './errors.js'
 import type { AuthRequest, ServerSession } from './http.js'
 import type { MfaConfig } from './options.js'
@@ -20,10 +19,21 @@ export type SessionRead =
   | { readonly state: 'absent' | 'duplicate' }
   | { readonly state: 'present'; readonly tokens: SessionTokens }
 
-const storedSchema = z.object({
-  sessionToken: z.string().min(1).optional(),
-  sessionJwt: z.string().min(1).optional(),
-})
+function isTokenOrAbsent(value: unknown): value is string | undefined {
+  return value === undefined || (typeof value === 'string' && value.length > 0)
+}
+
+/**
+ * The library's value in the server session, checked by hand: it is read on every guarded
+ * request, and a schema parse there cost more than the rest of the guard. Anything else —
+ * not an object, an array, an empty or non-string token — reads as no session.
+ */
+function storedTokens(value: unknown): SessionTokens | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const { sessionToken, sessionJwt } = value as { sessionToken?: unknown; sessionJwt?: unknown }
+  if (!isTokenOrAbsent(sessionToken) || !isTokenOrAbsent(sessionJwt)) return undefined
+  return { sessionToken, sessionJwt }
+}
 
 function serverSessionOf(
   req: AuthRequest,
@@ -41,6 +51,9 @@ function serverSessionOf(
 }
 
 const ABSENT: SessionRead = { state: 'absent' }
+const ABSENT_COOKIE: CookieRead = { state: 'absent' }
+const SECURE_NAMES = [cookieName('sessionToken', true), cookieName('sessionJwt', true)] as const
+const PLAIN_NAMES = [cookieName('sessionToken', false), cookieName('sessionJwt', false)] as const
 
 /** Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. */
 export function readSessionTokens(
@@ -49,16 +62,14 @@ export function readSessionTokens(
 ): SessionRead {
   const server = serverSessionOf(req, storage)
   if (server !== undefined) {
-    const stored = storedSchema.safeParse(server.read())
-    if (!stored.success) return ABSENT
-    const { sessionToken, sessionJwt } = stored.data
-    return sessionToken === undefined && sessionJwt === undefined
+    const stored = storedTokens(server.read())
+    return stored === undefined ||
+      (stored.sessionToken === undefined && stored.sessionJwt === undefined)
       ? ABSENT
-      : { state: 'present', tokens: { sessionToken, sessionJwt } }
+      : { state: 'present', tokens: stored }
   }
-  const header = req.header('cookie')
-  const token = readCookie(header, cookieName('sessionToken', req.secure))
-  const jwt = readCookie(header, cookieName('sessionJwt', req.secure))
+  const names = req.secure ? SECURE_NAMES : PLAIN_NAMES
+  const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(req.header('cookie'), names)
   if (token.state === 'duplicate' || jwt.state === 'duplicate') return { state: 'duplicate' }
   if (token.state === 'absent' && jwt.state === 'absent') return ABSENT
   return {

@@ -3,6 +3,7 @@
  * until it expires (bounded memory, oldest first out), so a steady stream of requests makes no
  * Stytch call; an expired JWT is refreshed once through Stytch, shared by concurrent requests.
  */
+import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { MfaError } from './errors.js'
 import type { SessionTokens } from './session-store.js'
@@ -20,12 +21,23 @@ interface Remembered {
   readonly until: number
 }
 
+/** Stytch's JWTs live 5 minutes, plus the largest clock tolerance the options allow. */
+const JWT_LIFETIME_MS = (300 + 60) * 1000
+/** Signed-out credentials remembered at most (hashes: about 100 bytes each). */
+const REVOKED_CAPACITY = 50_000
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url')
+}
+
 export class SessionVerifier {
   readonly #port: StytchPort
   readonly #capacity: number
   readonly #now: () => Date
   readonly #verified = new Map<string, Remembered>()
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
+  /** Hashes of credentials signed out here, with the epoch ms until which they are refused. */
+  readonly #revoked = new Map<string, number>()
 
   constructor(port: StytchPort, capacity: number, now: () => Date) {
     this.#port = port
@@ -34,11 +46,27 @@ export class SessionVerifier {
   }
 
   /**
+   * The session of a JWT verified earlier and still inside its window, without waiting: the
+   * path nearly every guarded request takes. `undefined` means "ask `verify()`", never "refused".
+   */
+  recall(tokens: SessionTokens, now: number): MemberSession | undefined {
+    const { sessionToken, sessionJwt } = tokens
+    if (sessionJwt === undefined) return undefined
+    const known = this.#verified.get(sessionJwt)
+    if (known === undefined || known.until <= now) return undefined
+    if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) return undefined
+    return known.memberSession
+  }
+
+  /**
    * Verifies the tokens. Rejects with `not_signed_in` when Stytch (or the JWT) says the
    * session is gone, and with a `stytch_*` code when that cannot be known right now.
    */
   async verify(tokens: SessionTokens, checkWithStytch: boolean): Promise<Verified> {
     const { sessionToken, sessionJwt } = tokens
+    if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) {
+      throw new MfaError('not_signed_in', 'The session was signed out on this instance')
+    }
     if (!checkWithStytch && sessionJwt !== undefined) {
       const now = this.#now().getTime()
       const known = this.#verified.get(sessionJwt)
@@ -72,9 +100,46 @@ export class SessionVerifier {
     this.#store(grant.sessionJwt, { memberSession: grant.memberSession, until })
   }
 
-  /** Forgets a JWT (at logout), so this instance refuses it at once. */
+  /** Forgets the remembered verification of a JWT (the next request verifies it again). */
   forget(sessionJwt: string | undefined): void {
     if (sessionJwt !== undefined) this.#verified.delete(sessionJwt)
+  }
+
+  /**
+   * Refuses signed-out credentials on this instance from now on (logout). Forgetting the JWT
+   * alone is not enough: it still verifies locally until its `exp` (up to 5 minutes), and when
+   * Stytch failed to revoke, the session token still refreshes at Stytch. Found by the security
+   * suite (C3/C5): a replayed cookie was admitted right after logout on the same instance.
+   * @param sessionLifetimeSeconds how long a session token could live (the session duration).
+   */
+  revoke(tokens: SessionTokens, sessionLifetimeSeconds: number): void {
+    const now = this.#now().getTime()
+    const { sessionToken, sessionJwt } = tokens
+    if (sessionJwt !== undefined) {
+      this.forget(sessionJwt)
+      this.#deny(sessionJwt, now + JWT_LIFETIME_MS)
+    }
+    if (sessionToken !== undefined) this.#deny(sessionToken, now + sessionLifetimeSeconds * 1000)
+  }
+
+  #deny(credential: string, until: number): void {
+    const key = digest(credential)
+    this.#revoked.delete(key)
+    this.#revoked.set(key, until)
+    if (this.#revoked.size > REVOKED_CAPACITY) {
+      const oldest = this.#revoked.keys().next()
+      if (oldest.done !== true) this.#revoked.delete(oldest.value)
+    }
+  }
+
+  #isRevoked(credential: string | undefined): boolean {
+    if (credential === undefined || this.#revoked.size === 0) return false
+    const key = digest(credential)
+    const until = this.#revoked.get(key)
+    if (until === undefined) return false
+    if (until > this.#now().getTime()) return true
+    this.#revoked.delete(key)
+    return false
   }
 
   async #verifyLocally(sessionJwt: string, now: number): Promise<MemberSession | undefined> {

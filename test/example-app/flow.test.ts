@@ -1,110 +1,44 @@
 /**
- * The example admin console over HTTP, as a browser without JavaScript uses it (form posts,
- * 303s followed by hand, cookies kept by supertest's agent) and as a JSON client does.
+ * The example admin consoles over HTTP, as a browser without JavaScript uses them (form posts,
+ * 303s followed by hand, cookies kept by supertest's agent) and as a JSON client does. Every
+ * scenario runs on the Express console (`app.ts`) and on the Koa one (`koa-app.ts`).
  */
 import request from 'supertest'
-import type { Response } from 'supertest'
-import { messageOf } from 'stytch-b2b-mfa/express'
+import { messageOf } from 'stytch-b2b-mfa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ADMIN, NEWCOMER, startDemo, type Demo } from './support.js'
+import {
+  ADMIN,
+  Browser,
+  CONSOLES,
+  NEWCOMER,
+  TEST_LIMITS,
+  demoOptions,
+  location,
+  serve,
+  startDemo,
+  text,
+  type Demo,
+} from './support.js'
 
+/** The console of the running `describe` (they run one after the other). */
 let demo: Demo
 
-beforeAll(async () => {
-  // The Stytch SDK warns once per client about a custom base URL (the emulator): expected.
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined)
-  demo = await startDemo()
-})
-
-beforeEach(() => {
-  demo.emulator.reset()
-  demo.logs.length = 0
-})
-
-afterAll(async () => {
-  await demo.close()
-})
-
-/** What an HTML page says, in its text, with entities as written. */
-function text(res: Response): string {
-  return res.text
-}
-
-/** A browser without JavaScript: navigations and form posts, one cookie jar. */
-class Browser {
-  readonly agent: ReturnType<typeof request.agent>
-
-  constructor(readonly base: string) {
-    this.agent = request.agent(base)
-  }
-
-  get(path: string): Promise<Response> {
-    return this.agent.get(path).set({
-      accept: 'text/html',
-      'sec-fetch-mode': 'navigate',
-      'sec-fetch-site': 'none',
-    })
-  }
-
-  /** A form post as a current browser sends it (Fetch Metadata and Origin). */
-  post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.agent
-      .post(path)
-      .type('form')
-      .set({
-        accept: 'text/html',
-        origin: this.base,
-        'sec-fetch-mode': 'navigate',
-        'sec-fetch-site': 'same-origin',
-      })
-      .send(form)
-  }
-
-  /** Follows a 303 (or 302) like the browser would: a GET of the location. */
-  async follow(res: Response): Promise<Response> {
-    expect([302, 303], `expected a redirect, got ${String(res.status)}: ${res.text}`).toContain(
-      res.status,
-    )
-    const location = res.headers.location as string
-    return this.get(new URL(location, this.base).pathname + new URL(location, this.base).search)
-  }
-
-  async submit(path: string, form: Record<string, string>): Promise<Response> {
-    return this.follow(await this.post(path, form))
-  }
-}
-
-function location(res: Response): string {
-  expect(res.status).toBe(303)
-  return res.headers.location as string
-}
-
-/** Email step done: the browser is on the MFA page. */
-async function passEmailStep(browser: Browser, email: string): Promise<Response> {
-  const codePage = await browser.submit('/auth/email/send', {
-    email,
-    organization: 'acme',
-    returnTo: '/admin',
+describe.each(CONSOLES)('the example admin console on $name', (app) => {
+  beforeAll(async () => {
+    // The Stytch SDK warns once per client about a custom base URL (the emulator): expected.
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    demo = await startDemo(app)
   })
-  expect(codePage.status).toBe(200)
-  expect(text(codePage)).toContain('action="/auth/email/verify"')
-  const code = demo.emulator.lastCode(email)
-  expect(code).toMatch(/^\d{6}$/)
-  const mfaPage = await browser.submit('/auth/email/verify', { code: code! })
-  expect(mfaPage.status).toBe(200)
-  return mfaPage
-}
 
-async function signInAdmin(browser: Browser): Promise<Response> {
-  await passEmailStep(browser, ADMIN.email)
-  const admin = await browser.submit('/auth/sms/verify', {
-    code: demo.emulator.lastCode(ADMIN.phone)!,
+  beforeEach(() => {
+    demo.emulator.reset()
+    demo.logs.length = 0
   })
-  expect(admin.status).toBe(200)
-  return admin
-}
 
-describe('the example admin console', () => {
+  afterAll(async () => {
+    await demo.close()
+  })
+
   it('answers /healthz with plain ok, without signing in', async () => {
     const res = await request(demo.baseUrl).get('/healthz')
     expect(res.status).toBe(200)
@@ -114,7 +48,7 @@ describe('the example admin console', () => {
   })
 
   it('sends / to /admin, and a signed-out browser from /admin to the login form', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     expect(location(await browser.get('/'))).toBe('/admin')
     expect(location(await browser.get('/admin'))).toBe('/login?returnTo=%2Fadmin')
     const login = await browser.follow(await browser.get('/admin'))
@@ -125,8 +59,8 @@ describe('the example admin console', () => {
   })
 
   it('signs the admin in with the email code, then the SMS code, and shows the session', async () => {
-    const browser = new Browser(demo.baseUrl)
-    const mfa = await passEmailStep(browser, ADMIN.email)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const mfa = await browser.passEmailStep(ADMIN.email)
     // Stytch sent the SMS with the email step: the page says where, and when to ask again.
     expect(text(mfa)).toContain('We sent a 6-digit code to <strong>+1 ••••••0100</strong>')
     expect(text(mfa)).toContain('action="/auth/sms/verify"')
@@ -151,21 +85,22 @@ describe('the example admin console', () => {
   })
 
   it('keeps the member session server-side: the browser holds only the session id', async () => {
-    const browser = new Browser(demo.baseUrl)
-    await passEmailStep(browser, ADMIN.email)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.passEmailStep(ADMIN.email)
     const verified = await browser.post('/auth/sms/verify', {
       code: demo.emulator.lastCode(ADMIN.phone)!,
     })
     const cookies = (verified.headers['set-cookie'] as unknown as string[]).join('\n')
-    expect(cookies).toMatch(/^admin\.sid=/m)
+    // An id (and its signature), not the session itself (koa-session's default without a store).
+    expect(cookies).toMatch(/^admin\.sid=[^;]{1,100};/m)
     expect(cookies).toMatch(/^stytch_mfa_pending=;/m)
     expect(cookies).not.toMatch(/stytch_session/)
     expect(cookies).not.toMatch(/; Secure/i)
   })
 
   it('lets a member without a phone enrol one, and shows why a 555 number is refused', async () => {
-    const browser = new Browser(demo.baseUrl)
-    const enrol = await passEmailStep(browser, NEWCOMER.email)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const enrol = await browser.passEmailStep(NEWCOMER.email)
     expect(text(enrol)).toContain('name="phoneNumber"')
     expect(text(enrol)).toContain('+12025550123')
     expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
@@ -186,7 +121,7 @@ describe('the example admin console', () => {
   })
 
   it('shows the library message for a wrong SMS code and a wrong email code', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     await browser.submit('/auth/email/send', {
       email: ADMIN.email,
       organization: 'acme',
@@ -210,9 +145,44 @@ describe('the example admin console', () => {
     expect(admin.status).toBe(200)
   })
 
-  it('resends the SMS code from the MFA page', async () => {
-    const browser = new Browser(demo.baseUrl)
-    await passEmailStep(browser, ADMIN.email)
+  it('refuses a new SMS code right after Stytch sent one, and says when to ask again', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const mfa = await browser.passEmailStep(ADMIN.email)
+    const resendAt = /You can ask for a new code at <time datetime="([^"]+)">/.exec(text(mfa))?.[1]
+    expect(resendAt).toBeDefined()
+
+    const refused = await browser.post('/auth/sms/send', {})
+    const target = new URL(location(refused), demo.baseUrl)
+    expect(target.pathname).toBe('/mfa')
+    expect(target.searchParams.get('error')).toBe('rate_limited')
+    const retryAfter = Number(target.searchParams.get('retry_after'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(30)
+    const page = await browser.follow(refused)
+    expect(text(page)).toContain(
+      `role="alert">${messageOf.rate_limited} Try again in ${String(retryAfter)} s.</p>`,
+    )
+    expect(messageOf.rate_limited).toMatch(/^Too many attempts\. Wait/)
+    // The page still shows the library's resend time, and the code form.
+    expect(text(page)).toContain(`You can ask for a new code at <time datetime="${resendAt!}">`)
+    expect(text(page)).toContain('action="/auth/sms/verify"')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(1)
+  })
+
+  it('resends the SMS code from the MFA page when the cooldown allows it', async ({
+    onTestFinished,
+  }) => {
+    // The cooldown counts real seconds, not the emulator's clock: this console has none.
+    const noCooldown = await serve(
+      app.listener({
+        ...demoOptions(demo.emulator),
+        limits: { ...TEST_LIMITS, smsCooldownSeconds: 0 },
+      }),
+    )
+    onTestFinished(() => noCooldown.close())
+    const browser = new Browser(noCooldown.baseUrl, demo.emulator)
+    const mfa = await browser.passEmailStep(ADMIN.email)
+    expect(text(mfa)).toContain('You can ask for a new code now.')
     const first = demo.emulator.lastCode(ADMIN.phone)
     const resent = await browser.post('/auth/sms/send', {})
     expect(location(resent)).toBe('/mfa')
@@ -221,7 +191,7 @@ describe('the example admin console', () => {
   })
 
   it('shows only known error codes from the query, with retry_after, escaped', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     const limited = await browser.get('/login?error=rate_limited&retry_after=42')
     expect(text(limited)).toContain(`${messageOf.rate_limited} Try again in 42 s.`)
     const unknown = await browser.get('/login?error=%3Cscript%3Ealert(1)%3C/script%3E')
@@ -282,8 +252,8 @@ describe('the example admin console', () => {
   })
 
   it('signs out: the session is revoked and /admin sends the browser to the login form', async () => {
-    const browser = new Browser(demo.baseUrl)
-    await signInAdmin(browser)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.signInAdmin()
     const out = await browser.post('/logout', {})
     expect(location(out)).toBe('/login')
     expect(out.headers['clear-site-data']).toBe('"cookies"')
@@ -293,7 +263,7 @@ describe('the example admin console', () => {
   })
 
   it('accepts a form post from an older browser by its Origin, and refuses another site', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     const form = { email: ADMIN.email, organization: 'acme' }
     const old = await browser.agent
       .post('/auth/email/send')
@@ -309,8 +279,38 @@ describe('the example admin console', () => {
     expect(location(crossSite)).toBe('/login?error=cross_site_request')
   })
 
+  it('behind a TLS proxy (trustProxy: 1), signs in over its https only, with Secure cookies', async () => {
+    const behindProxy = app.listener({
+      ...demoOptions(demo.emulator),
+      allowInsecureCookies: false,
+      trustProxy: 1,
+    })
+    const form = { email: ADMIN.email, organization: 'acme' }
+    const viaProxy = await request(behindProxy)
+      .post('/auth/email/send')
+      .type('form')
+      .set({
+        accept: 'text/html',
+        host: 'admin.example',
+        origin: 'https://admin.example',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '203.0.113.9',
+      })
+      .send(form)
+    expect(location(viaProxy)).toBe('/login/code')
+    expect((viaProxy.headers['set-cookie'] as unknown as string[]).join('\n')).toMatch(
+      /^__Host-stytch_mfa_pending=[^;]+;.*; Secure/m,
+    )
+    const plainHttp = await request(behindProxy)
+      .post('/auth/email/send')
+      .type('form')
+      .set({ accept: 'text/html', host: 'admin.example', origin: 'http://admin.example' })
+      .send(form)
+    expect(location(plainHttp)).toBe('/login?error=insecure_transport')
+  })
+
   it('offers the SMS step-up on /mfa when no login is in progress', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     const page = await browser.get('/mfa?error=mfa_required')
     expect(page.status).toBe(200)
     expect(text(page)).toContain(messageOf.mfa_required)
@@ -322,17 +322,17 @@ describe('the example admin console', () => {
   })
 
   it('sends /login/code back to /login when no sign-in is in progress', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     expect(location(await browser.get('/login/code'))).toBe('/login')
   })
 
   it('renders errors as a page without details, and logs them', async () => {
-    const browser = new Browser(demo.baseUrl)
+    const browser = new Browser(demo.baseUrl, demo.emulator)
     const missing = await browser.get('/nowhere')
     expect(missing.status).toBe(404)
     expect(text(missing)).toContain('There is no page here.')
 
-    await signInAdmin(browser)
+    await browser.signInAdmin()
     // The session JWT (5 minutes) expires; Stytch then fails to confirm the session.
     demo.emulator.advanceClock(6 * 60)
     demo.emulator.injectFault('/v1/b2b/sessions/authenticate', { kind: 'status', status: 500 })

@@ -1,40 +1,88 @@
-/** The example app on a real port, against an emulator with the demo seed, for the example's tests. */
-import { createServer } from 'node:http'
+/**
+ * The example consoles on real ports, against an emulator with the demo seed, and a browser
+ * without JavaScript to drive them, for the example's tests.
+ */
+import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import request from 'supertest'
+import type { Response } from 'supertest'
 import { startEmulator, type Emulator } from 'stytch-b2b-mfa/emulator'
+import { expect } from 'vitest'
 import { createApp } from '../../example-app/app.js'
+import type { ConsoleOptions } from '../../example-app/console.js'
 import { demoSeed } from '../../example-app/demo.js'
+import { createKoaApp } from '../../example-app/koa-app.js'
 
 export const ADMIN = { email: 'admin@acme.test', phone: '+15555550100' } as const
 export const NEWCOMER = { email: 'new@acme.test', phone: '+12025550123' } as const
 
-export interface Demo {
-  readonly emulator: Emulator
-  /** `http://127.0.0.1:PORT`, no trailing slash. */
-  readonly baseUrl: string
-  /** What the app logged as errors. */
-  readonly logs: string[]
-  close(): Promise<void>
+/** The options both consoles take: Koa's `trustProxy` is only `true`/`false` or a hop count. */
+export type TestConsoleOptions = ConsoleOptions<boolean | number>
+
+/** One of the example consoles: the same pages and routes on another framework. */
+export interface ExampleConsole {
+  readonly name: string
+  listener(options: TestConsoleOptions): RequestListener
 }
 
-export async function startDemo(): Promise<Demo> {
-  const emulator = await startEmulator({ seed: demoSeed })
-  const logs: string[] = []
-  const { app } = createApp({
+export const EXPRESS: ExampleConsole = {
+  name: 'Express',
+  listener: (options) => createApp(options).app,
+}
+
+export const KOA: ExampleConsole = {
+  name: 'Koa',
+  listener: (options) => {
+    const callback = createKoaApp(options).app.callback()
+    return (req, res) => {
+      void callback(req, res)
+    }
+  },
+}
+
+export const CONSOLES: readonly ExampleConsole[] = [EXPRESS, KOA]
+
+/**
+ * The library's limits, raised where the tests need it: they sign the same members in many
+ * times an hour, all from 127.0.0.1. The SMS cooldown keeps its default (30 s).
+ */
+export const TEST_LIMITS = {
+  // The email step's attempts are counted per address for 15 minutes, right codes included.
+  attemptsPerCode: 20,
+  emailPerAddressPerHour: 1000,
+  emailPerIpPerHour: 1000,
+  smsPerMemberPerHour: 1000,
+  smsPerMemberPerDay: 1000,
+  smsPerPhonePerDay: 1000,
+  smsPerIpPerHour: 1000,
+} as const
+
+/** The tests' options: plain http, raised limits, the emulator's clock, errors into `logs`. */
+export function demoOptions(emulator: Emulator, logs: string[] = []): TestConsoleOptions {
+  return {
     stytch: { projectId: emulator.projectId, secret: emulator.secret, baseUrl: emulator.url },
     sessionSecret: 'example-app-test-secret-0123456789-abcdefghij',
     allowInsecureCookies: true,
     defaultOrganization: 'acme',
+    limits: TEST_LIMITS,
     now: () => emulator.now(),
     logger: { error: (...args: unknown[]) => logs.push(args.map(String).join(' ')) },
-  })
-  const server = createServer(app)
+  }
+}
+
+/** A console on a loopback port. */
+export interface Served {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly baseUrl: string
+  close(): Promise<void>
+}
+
+export async function serve(listener: RequestListener): Promise<Served> {
+  const server = createServer(listener)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    emulator,
     baseUrl: `http://127.0.0.1:${String(port)}`,
-    logs,
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => {
@@ -42,7 +90,120 @@ export async function startDemo(): Promise<Demo> {
           resolve()
         })
       })
+    },
+  }
+}
+
+export interface Demo extends Served {
+  readonly emulator: Emulator
+  /** What the app logged as errors. */
+  readonly logs: string[]
+}
+
+/** A console with the tests' options, against its own emulator. */
+export async function startDemo(app: ExampleConsole = EXPRESS): Promise<Demo> {
+  const emulator = await startEmulator({ seed: demoSeed })
+  const logs: string[] = []
+  const served = await serve(app.listener(demoOptions(emulator, logs)))
+  return {
+    emulator,
+    baseUrl: served.baseUrl,
+    logs,
+    close: async () => {
+      await served.close()
       await emulator.close()
     },
+  }
+}
+
+/** What an HTML page says, in its text, with entities as written. */
+export function text(res: Response): string {
+  return res.text
+}
+
+/** Where a 303 sends the browser. */
+export function location(res: Response): string {
+  expect(res.status, `expected a 303, got ${String(res.status)}: ${res.text}`).toBe(303)
+  return res.headers.location as string
+}
+
+/** A browser without JavaScript on one console: navigations and form posts, one cookie jar. */
+export class Browser {
+  readonly agent: ReturnType<typeof request.agent>
+
+  constructor(
+    readonly base: string,
+    /** Where the codes are read. */
+    readonly emulator: Emulator,
+  ) {
+    this.agent = request.agent(base)
+  }
+
+  /** The same browser (its cookies) on another instance, as a load balancer would send it. */
+  on(base: string): Browser {
+    const other = new Browser(base, this.emulator)
+    other.agent.jar = this.agent.jar
+    return other
+  }
+
+  get(path: string): Promise<Response> {
+    return this.agent.get(path).set({
+      accept: 'text/html',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-site': 'none',
+    })
+  }
+
+  /** A form post as a current browser sends it (Fetch Metadata and Origin). */
+  post(path: string, form: Record<string, string>): Promise<Response> {
+    return this.agent
+      .post(path)
+      .type('form')
+      .set({
+        accept: 'text/html',
+        origin: this.base,
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-site': 'same-origin',
+      })
+      .send(form)
+  }
+
+  /** Follows a 303 (or 302) like the browser would: a GET of the location. */
+  async follow(res: Response): Promise<Response> {
+    expect([302, 303], `expected a redirect, got ${String(res.status)}: ${res.text}`).toContain(
+      res.status,
+    )
+    const target = new URL(res.headers.location as string, this.base)
+    return this.get(target.pathname + target.search)
+  }
+
+  async submit(path: string, form: Record<string, string>): Promise<Response> {
+    return this.follow(await this.post(path, form))
+  }
+
+  /** Email step done: the browser is on the MFA page. */
+  async passEmailStep(email: string): Promise<Response> {
+    const codePage = await this.submit('/auth/email/send', {
+      email,
+      organization: 'acme',
+      returnTo: '/admin',
+    })
+    expect(codePage.status).toBe(200)
+    expect(text(codePage)).toContain('action="/auth/email/verify"')
+    const code = this.emulator.lastCode(email)
+    expect(code).toMatch(/^\d{6}$/)
+    const mfaPage = await this.submit('/auth/email/verify', { code: code! })
+    expect(mfaPage.status).toBe(200)
+    return mfaPage
+  }
+
+  /** Both codes of the admin: answers the SMS step's 303 to `/admin`. */
+  async signInAdmin(): Promise<Response> {
+    await this.passEmailStep(ADMIN.email)
+    const verified = await this.post('/auth/sms/verify', {
+      code: this.emulator.lastCode(ADMIN.phone)!,
+    })
+    expect(location(verified)).toBe('/admin')
+    return verified
   }
 }

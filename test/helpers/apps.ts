@@ -10,6 +10,10 @@ import Router from '@koa/router'
 import Koa from 'koa'
 import Koa2 from 'koa2'
 import koaSession from 'koa-session'
+import { RedisStore } from 'connect-redis'
+import type { RedisClientType } from 'redis'
+import { koaRedisSessionStore } from '../../example-app/koa-redis-store.js'
+import { redisLimitStore } from '../../src/limits/index.js'
 import type { Emulator } from '../../src/emulator/index.js'
 import {
   createStytchMfa,
@@ -27,7 +31,12 @@ export interface AppSpec {
   readonly storage?: 'cookie' | 'server'
   /** Extra library options. */
   readonly options?: Partial<StytchMfaOptions>
+  /** Share sessions (with `storage: 'server'`) and limits through this Redis. */
+  readonly redis?: RedisClientType
 }
+
+/** For scenarios that resend at once: the SMS cooldown has its own tests. */
+export const NO_COOLDOWN: AppSpec = { options: { limits: { smsCooldownSeconds: 0 } } }
 
 export interface TestApp {
   readonly listener: RequestListener
@@ -39,6 +48,14 @@ export interface TestApp {
 export interface Framework {
   readonly name: string
   build(emulator: Emulator, spec?: AppSpec): TestApp
+}
+
+function limitsOf(spec: AppSpec): StytchMfaOptions['limits'] {
+  if (spec.redis === undefined) return spec.options?.limits
+  return {
+    ...spec.options?.limits,
+    store: redisLimitStore(spec.redis, { useRedisPackage: true, keyPrefix: 'test' }),
+  }
 }
 
 export function libraryOptions(
@@ -59,6 +76,7 @@ export function libraryOptions(
     onEvent: (event) => events.push(event),
     now: () => emulator.now(),
     ...spec.options,
+    limits: limitsOf(spec),
   }
 }
 
@@ -85,6 +103,7 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
         resave: false,
         saveUninitialized: false,
         cookie: { secure: 'auto' },
+        ...(spec.redis === undefined ? {} : { store: new RedisStore({ client: spec.redis }) }),
       }),
     )
   }
@@ -113,7 +132,10 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   const mfa = createKoaStytchMfa(libraryOptions(emulator, events, spec))
   const app = new KoaApp({ proxy: true, keys: [SECRET] })
   app.silent = true
-  if (spec.storage === 'server') app.use(koaSession({ secure: false, sameSite: 'lax' }, app))
+  if (spec.storage === 'server') {
+    const store = spec.redis === undefined ? {} : { store: koaRedisSessionStore(spec.redis) }
+    app.use(koaSession({ secure: false, sameSite: 'lax', ...store }, app))
+  }
   const router = new Router()
   router.post('/auth/email/send', mfa.sendEmailOtp())
   router.post('/auth/email/verify', mfa.verifyEmailOtp())

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworks } from '../helpers/apps.js'
+import { NO_COOLDOWN, frameworks } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
 import { ADMIN, OTHER_ADMIN } from '../helpers/seed.js'
@@ -15,7 +15,7 @@ function flipMiddleChar(value: string): string {
 
 describe.each(frameworks)('bypass attempts on $name', (framework) => {
   it('ignores member and organization ids in the body: the code goes to the IST-bound member', async () => {
-    const app = framework.build(emulator.current)
+    const app = framework.build(emulator.current, NO_COOLDOWN)
     const victim = await signIn(app, emulator.current, OTHER_ADMIN)
     const victimSession = await victim.get('/admin')
     const attacker = new Client(app.listener)

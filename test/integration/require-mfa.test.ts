@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworks } from '../helpers/apps.js'
+import { NO_COOLDOWN, frameworks } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
 import { ADMIN, OTHER_ADMIN, PLAIN } from '../helpers/seed.js'
@@ -115,7 +115,7 @@ describe.each(frameworks)('requireMfa() on $name', (framework) => {
     })
 
     it('admits again after a step-up with the session', async () => {
-      const app = framework.build(emulator.current)
+      const app = framework.build(emulator.current, NO_COOLDOWN)
       const client = await signIn(app, emulator.current)
       emulator.current.advanceClock(11 * 60)
       expect((await client.get('/admin/fresh')).status).toBe(403)

@@ -18,6 +18,7 @@ const entries = {
   ],
   'stytch-b2b-mfa/koa': ['createStytchMfa', 'MfaError', 'MfaErrorCode', 'isMfaError', 'messageOf'],
   'stytch-b2b-mfa/emulator': ['startEmulator'],
+  'stytch-b2b-mfa/limits': ['memoryLimitStore', 'redisLimitStore'],
 } as const
 
 function run(script: string, type: 'commonjs' | 'module'): string {

@@ -14,6 +14,8 @@ export interface LoginState {
   readonly phoneNumber: string | undefined
   /** When the last SMS was sent, if one was. */
   readonly smsSentAt: Date | undefined
+  /** When a new SMS may be asked for (the cooldown after the last one). */
+  readonly resendAvailableAt: Date | undefined
   /** The member has no phone yet: the page asks for one (if enrolment is enabled). */
   readonly needsPhone: boolean
   /** The app lets members enrol a phone during login. */
@@ -30,6 +32,7 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
       stage: 'none',
       phoneNumber: undefined,
       smsSentAt: undefined,
+      resendAvailableAt: undefined,
       needsPhone: false,
       enrollmentAllowed,
       expiresAt: undefined,
@@ -41,6 +44,7 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
       stage: 'email',
       phoneNumber: undefined,
       smsSentAt: undefined,
+      resendAvailableAt: undefined,
       needsPhone: false,
       enrollmentAllowed,
       expiresAt,
@@ -50,6 +54,10 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
     stage: 'mfa',
     phoneNumber: login.phoneHint,
     smsSentAt: login.smsSentAt === undefined ? undefined : new Date(login.smsSentAt),
+    resendAvailableAt:
+      login.smsSentAt === undefined
+        ? undefined
+        : new Date(login.smsSentAt + engine.limits.smsCooldownSeconds * 1000),
     needsPhone: !login.hasPhone,
     enrollmentAllowed,
     expiresAt,

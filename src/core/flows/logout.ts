@@ -24,7 +24,8 @@ export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
         let revoked = false
         if (stored.state === 'present') {
           const { sessionToken, sessionJwt } = stored.tokens
-          verifier.forget(sessionJwt)
+          // Refused here at once, whatever Stytch answers below (see SessionVerifier.revoke).
+          verifier.revoke(stored.tokens, config.sessionDurationMinutes * 60)
           try {
             await port.revokeSession(sessionToken !== undefined ? { sessionToken } : { sessionJwt })
             revoked = true

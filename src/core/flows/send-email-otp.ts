@@ -28,12 +28,15 @@ function hidesMembership(error: unknown): boolean {
     error.code === 'stytch_error' &&
     error.stytchStatus !== undefined &&
     error.stytchStatus >= 400 &&
-    error.stytchStatus < 500
+    error.stytchStatus < 500 &&
+    // A 401 is Stytch refusing the project id and secret, which says nothing about the member:
+    // hiding it answered "email sent" while nothing could ever be sent (security suite, A14).
+    error.stytchStatus !== 401
   )
 }
 
 export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, sealer, emit, now } = engine
+  const { config, port, sealer, limits, emit, now } = engine
   return (req) =>
     runFlow(
       engine,
@@ -43,6 +46,8 @@ export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Han
         const locale = emailLocaleFrom(
           config.locale ?? smsLocaleFrom(req.header('accept-language')),
         )
+        // Counted per address whether or not it is a member: the limit reveals nothing either.
+        await limits.beforeEmailSend(body.organization, body.email, req.ip)
         try {
           const sent = await port.sendEmailOtp({
             organizationId: body.organization,

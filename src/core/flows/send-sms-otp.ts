@@ -38,7 +38,7 @@ function enrolment(
 }
 
 export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, sealer, emit, now } = engine
+  const { config, port, sealer, limits, emit, now } = engine
   return (req) =>
     runFlow(
       engine,
@@ -47,6 +47,11 @@ export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handl
       async ({ reply, redirect, secure, body }) => {
         const target = await resolveMfaTarget(engine, req)
         const mfaPhoneNumber = enrolment(engine, target, body.phoneNumber)
+        await limits.beforeSmsSend(
+          `${target.organizationId}:${target.memberId}`,
+          mfaPhoneNumber,
+          req.ip,
+        )
         const sent = await port.sendSmsOtp({
           organizationId: target.organizationId,
           memberId: target.memberId,
@@ -83,7 +88,11 @@ export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handl
         }
         return redirect
           ? reply.redirect(config.paths.mfa)
-          : reply.json(200, { status: 'sms_sent', phoneNumber: phoneHint ?? null })
+          : reply.json(200, {
+              status: 'sms_sent',
+              phoneNumber: phoneHint ?? null,
+              resendAfterSeconds: limits.smsCooldownSeconds,
+            })
       },
     )
 }

@@ -20,8 +20,34 @@ const bodySchema = z.object({
   organization: organizationField.optional(),
 })
 
+/**
+ * A Stytch 4xx about what the visitor typed (an organization that does not exist, an address
+ * Stytch refuses) means, to them, a code that cannot be right: `otp_invalid`, counted as a
+ * failed attempt. Found by the security suite's fuzzing: such input answered 502 (a 5xx from
+ * bad input) and told unknown organizations apart from wrong codes. A 401 is Stytch refusing
+ * the project's credentials and stays a 502.
+ */
+function asWrongCode(error: unknown): never {
+  if (
+    error instanceof MfaError &&
+    error.code === 'stytch_error' &&
+    error.stytchStatus !== undefined &&
+    error.stytchStatus >= 400 &&
+    error.stytchStatus < 500 &&
+    error.stytchStatus !== 401
+  ) {
+    throw new MfaError('otp_invalid', 'Stytch refused the email code for this address', {
+      requestId: error.requestId,
+      stytchErrorType: error.stytchErrorType,
+      stytchStatus: error.stytchStatus,
+      cause: error,
+    })
+  }
+  throw error
+}
+
 export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, sealer, verifier, emit, now } = engine
+  const { config, port, sealer, verifier, limits, emit, now } = engine
   return (req) =>
     runFlow(
       engine,
@@ -40,15 +66,26 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
           )
         }
         const returnTo = started?.returnTo
+        // The member is unknown until Stytch answers: the address stands for it.
+        const address = `email:${limits.hash(`${organization.toLowerCase()}|${email.toLowerCase()}`)}`
         let result
         try {
-          result = await port.authenticateEmailOtp({
-            organizationId: organization,
-            emailAddress: email,
-            code: body.code,
-            sessionDurationMinutes: config.sessionDurationMinutes,
-            locale: emailLocaleFrom(config.locale ?? smsLocaleFrom(req.header('accept-language'))),
-          })
+          // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
+          // other failed attempt (security suite, L7: lockouts reached no audit event).
+          const attempt = await limits.reserveAttempt(address, address)
+          result = await limits.judge(attempt, () =>
+            port
+              .authenticateEmailOtp({
+                organizationId: organization,
+                emailAddress: email,
+                code: body.code,
+                sessionDurationMinutes: config.sessionDurationMinutes,
+                locale: emailLocaleFrom(
+                  config.locale ?? smsLocaleFrom(req.header('accept-language')),
+                ),
+              })
+              .catch(asWrongCode),
+          )
         } catch (error) {
           if (error instanceof MfaError) {
             emit({
@@ -89,6 +126,10 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
             return redirect ? reply.redirect(next) : reply.json(200, { status: 'signed_in', next })
           }
           case 'mfa_required': {
+            if (result.smsSent) {
+              const member = `${result.organizationId}:${result.memberId}`
+              await limits.smsSentByStytch(member, result.memberPhoneNumber)
+            }
             const expiresAt = new Date(
               Math.min(result.intermediateSessionExpiresAt.getTime(), at.getTime() + 10 * 60_000),
             )

@@ -17,7 +17,7 @@ import { resolveMfaTarget } from './mfa-target.js'
 const bodySchema = z.object({ code: codeField })
 
 export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, verifier, emit, now } = engine
+  const { config, port, verifier, limits, emit, now } = engine
   return (req) =>
     runFlow(
       engine,
@@ -26,15 +26,26 @@ export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Han
       async ({ reply, redirect, secure, body }) => {
         const target = await resolveMfaTarget(engine, req)
         const { memberId, organizationId } = target
+        // The challenge is the intermediate session (a new login gets a new budget) or, for
+        // step-up, the session; the member budget spans them all and survives resends.
+        const challenge =
+          target.via === 'login'
+            ? target.credential.token
+            : `step-up:${target.session.memberSessionId}`
         let grant
         try {
-          grant = await port.authenticateSmsOtp({
-            organizationId,
-            memberId,
-            credential: target.credential,
-            code: body.code,
-            sessionDurationMinutes: config.sessionDurationMinutes,
-          })
+          // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
+          // other failed attempt (security suite, L7: lockouts reached no audit event).
+          const attempt = await limits.reserveAttempt(challenge, `${organizationId}:${memberId}`)
+          grant = await limits.judge(attempt, () =>
+            port.authenticateSmsOtp({
+              organizationId,
+              memberId,
+              credential: target.credential,
+              code: body.code,
+              sessionDurationMinutes: config.sessionDurationMinutes,
+            }),
+          )
         } catch (error) {
           if (error instanceof MfaError) {
             emit({

@@ -1,0 +1,260 @@
+/**
+ * What the Express console (`app.ts`) and the Koa console (`koa-app.ts`) share: their options,
+ * the library's options built from them, the routes, the security headers, and what every page
+ * route answers (a rendered page or a redirect). Each framework file only translates requests
+ * and answers, so nothing here knows either framework.
+ */
+import { fileURLToPath } from 'node:url'
+import { Eta } from 'eta'
+import type { RedisClientType } from 'redis'
+import { isMfaError, messageOf, type MemberSession } from 'stytch-b2b-mfa'
+// Types only: `stytch-b2b-mfa/koa` exports the same ones.
+import type { LoginState, MfaEvent, StytchMfaOptions } from 'stytch-b2b-mfa/express'
+import { redisLimitStore } from 'stytch-b2b-mfa/limits'
+import {
+  adminView,
+  describeSession,
+  flashOf,
+  mfaView,
+  queryString,
+  timeView,
+  type Flash,
+  type Me,
+  type WithQuery,
+} from './pages.js'
+
+/** The options of both consoles; `TrustProxy` is what the framework can express. */
+export interface ConsoleOptions<TrustProxy> {
+  /** How to reach Stytch: a project's credentials, and `baseUrl` for the emulator. */
+  readonly stytch: {
+    readonly projectId: string
+    readonly secret: string
+    readonly baseUrl?: string | undefined
+    readonly timeoutMs?: number | undefined
+  }
+  /**
+   * Signs the session cookie and seals the library's login-in-progress cookie. At least 32
+   * characters.
+   */
+  readonly sessionSecret: string
+  /**
+   * Sign in over plain http (cookies without `Secure`). Only for `http://localhost`; behind
+   * https leave it off and set `trustProxy`. @default false
+   */
+  readonly allowInsecureCookies?: boolean
+  /** Trust `X-Forwarded-*` of a TLS-terminating proxy in front. @default false */
+  readonly trustProxy?: TrustProxy
+  /** The site's origin, when the `Host` header does not tell it (see the library's `origin`). */
+  readonly origin?: string | undefined
+  /** Prefills the organization field of the login form. */
+  readonly defaultOrganization?: string | undefined
+  /**
+   * The library's abuse limits (SMS cooldown, codes per hour, attempts…), passed through.
+   * @default the library's defaults, counted in this process (or in `redis` when given)
+   */
+  readonly limits?: StytchMfaOptions['limits']
+  /**
+   * A connected node-redis client: member sessions and the limits' counters then live in Redis,
+   * shared by every instance of the console. @default sessions and limits in memory
+   */
+  readonly redis?: RedisClientType | undefined
+  /** The clock (tests pass the emulator's). @default () => new Date() */
+  readonly now?: () => Date
+  /** The library's audit events. */
+  readonly onEvent?: (event: MfaEvent) => void
+  /** Where errors are logged. @default console */
+  readonly logger?: Pick<Console, 'error'>
+}
+
+/** The console's pages (the library is told those it redirects browsers to). */
+export const PATHS = {
+  home: '/',
+  login: '/login',
+  emailCode: '/login/code',
+  mfa: '/mfa',
+  admin: '/admin',
+  me: '/admin/api/me',
+  health: '/healthz',
+} as const
+
+/** The library's POST routes and the factory of each. */
+export const FLOW_ROUTES = [
+  ['/auth/email/send', 'sendEmailOtp'],
+  ['/auth/email/verify', 'verifyEmailOtp'],
+  ['/auth/sms/send', 'sendSmsOtp'],
+  ['/auth/sms/verify', 'verifySmsOtp'],
+  ['/logout', 'logout'],
+] as const
+
+/** The session cookie (its id only: the session itself lives server-side). */
+export const SESSION_COOKIE = 'admin.sid'
+
+/** Headers of every answer: no caching of member data, no framing, only this site's forms. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+}
+
+/** What a page route answers: an HTML page, or a 303 to another page. */
+export type Answer =
+  | { readonly kind: 'page'; readonly status: number; readonly html: string }
+  | { readonly kind: 'redirect'; readonly location: string }
+
+/** What the layout of every page reads; each view reads more. */
+interface PageData {
+  readonly title: string
+  readonly flash?: Flash | undefined
+  /** Shows the sign-out button. */
+  readonly signedIn?: boolean
+  readonly [key: string]: unknown
+}
+
+/** The request, as far as the pages read it: Express's `req` and Koa's `ctx` alike. */
+export interface PageRequest extends WithQuery {
+  readonly method: string
+  readonly path: string
+}
+
+/** What each page route answers, given what the library knows of the request. */
+export interface ConsolePages {
+  home(): Answer
+  login(req: PageRequest): Answer
+  emailCode(req: PageRequest, state: LoginState): Answer
+  mfa(req: PageRequest, state: LoginState): Answer
+  /** `member`: the one `requireMfa()` admitted. */
+  admin(req: PageRequest, member: MemberSession | undefined): Answer
+  /** `/admin/api/me`, as JSON. */
+  me(member: MemberSession | undefined): Me
+  notFound(): Answer
+  /** Logs a failed request for the operator and answers a plain error page. */
+  failure(req: PageRequest, error: unknown): Answer
+}
+
+export interface ConsoleCore {
+  /** The console's clock. */
+  readonly now: () => Date
+  /** For `createStytchMfa()` of either framework. */
+  readonly libraryOptions: StytchMfaOptions
+  readonly pages: ConsolePages
+}
+
+const views = new Eta({
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  cache: process.env.NODE_ENV === 'production',
+})
+
+function page(view: string, data: PageData, status = 200): Answer {
+  return { kind: 'page', status, html: views.render(view, data) }
+}
+
+function redirect(location: string): Answer {
+  return { kind: 'redirect', location }
+}
+
+/**
+ * An error's HTTP status: `err.status` as both frameworks read it (the library's errors carry
+ * one, so do body parsers'), else 500.
+ */
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null | undefined)?.status
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 600
+    ? status
+    : 500
+}
+
+/** The member `requireMfa()` admitted, as `/admin/api/me` answers it. */
+function meOf(member: MemberSession | undefined): Me {
+  // A request without a session never gets past the guard.
+  if (member === undefined) throw new Error('requireMfa() admitted a request without a session')
+  return describeSession(member)
+}
+
+/** The library's options: server-side sessions, phone enrolment, the limits (in Redis if given). */
+function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): StytchMfaOptions {
+  const { redis, limits } = options
+  return {
+    stytch: options.stytch,
+    cookieSecrets: [options.sessionSecret],
+    allowInsecureCookies: options.allowInsecureCookies ?? false,
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    paths: { login: PATHS.login, emailCode: PATHS.emailCode, mfa: PATHS.mfa },
+    sessionStorage: 'server',
+    phoneEnrollment: { enabled: true, allowedCountries: ['US', 'CA'] },
+    limits:
+      redis === undefined
+        ? limits
+        : { ...limits, store: limits?.store ?? redisLimitStore(redis, { useRedisPackage: true }) },
+    now,
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  }
+}
+
+/** The framework-free part of the console for these options. */
+export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
+  const now = options.now ?? (() => new Date())
+  const logger = options.logger ?? console
+  const pages: ConsolePages = {
+    home: () => redirect(PATHS.admin),
+
+    login: (req) =>
+      page('login', {
+        title: 'Sign in',
+        flash: flashOf(req),
+        returnTo: queryString(req, 'returnTo') ?? '',
+        organization: options.defaultOrganization ?? '',
+      }),
+
+    emailCode: (req, state) => {
+      if (state.stage === 'none') return redirect(PATHS.login)
+      if (state.stage === 'mfa') return redirect(PATHS.mfa)
+      return page('login-code', {
+        title: 'Enter the email code',
+        flash: flashOf(req),
+        expiresAt: state.expiresAt === undefined ? undefined : timeView(state.expiresAt),
+      })
+    },
+
+    mfa: (req, state) => {
+      if (state.stage === 'email') return redirect(PATHS.emailCode)
+      const error = queryString(req, 'error')
+      return page('mfa', {
+        title: 'Confirm with a code by SMS',
+        flash: flashOf(req),
+        view: mfaView(state, now()),
+        stepUpAsked: error === 'mfa_required' || error === 'mfa_stale',
+      })
+    },
+
+    admin: (req, member) =>
+      page('admin', {
+        title: 'Admin console',
+        flash: flashOf(req),
+        signedIn: true,
+        me: adminView(meOf(member)),
+      }),
+
+    me: meOf,
+
+    notFound: () =>
+      page('error', { title: 'Not found', status: 404, message: 'There is no page here.' }, 404),
+
+    failure: (req, error) => {
+      const status = statusOf(error)
+      // Logs name the problem for the operator; they never carry codes, tokens or secrets.
+      if (isMfaError(error)) {
+        logger.error(
+          `[example-app] ${req.method} ${req.path}: ${String(status)} ${error.code} (${error.message})` +
+            (error.requestId === undefined ? '' : ` stytch request ${error.requestId}`),
+        )
+      } else {
+        logger.error(`[example-app] ${req.method} ${req.path}: ${String(status)}`, error)
+      }
+      const message = isMfaError(error) ? messageOf[error.code] : 'Something went wrong. Try again.'
+      return page('error', { title: 'Something went wrong', status, message }, status)
+    },
+  }
+  return { now, libraryOptions: libraryOptionsOf(options, now), pages }
+}

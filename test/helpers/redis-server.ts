@@ -1,0 +1,88 @@
+/**
+ * A real redis-server (Debian package `redis-server`) on a free loopback port, started and
+ * stopped by the tests. Missing binary: the tests skip locally with a one-line reason, and fail
+ * in CI (`CI=true`), where `.ci/run` installs it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+
+function findRedisServer(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
+  const path = found.stdout.trim()
+  return found.status === 0 && path !== '' ? path : undefined
+}
+
+export const REDIS_SERVER = findRedisServer()
+export const REDIS_MISSING_REASON = 'redis-server is not installed (Debian package redis-server)'
+
+if (REDIS_SERVER === undefined) {
+  if (process.env.CI === 'true') throw new Error(`CI needs Redis: ${REDIS_MISSING_REASON}`)
+  console.warn(`Skipping the Redis tests: ${REDIS_MISSING_REASON}`)
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+export class RedisServer {
+  readonly port: number
+  #process: ChildProcess | undefined
+
+  private constructor(port: number) {
+    this.port = port
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${String(this.port)}`
+  }
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort())
+    await server.start()
+    return server
+  }
+
+  /** Starts (or restarts) the server on its port; resolves once it accepts connections. */
+  async start(): Promise<void> {
+    if (REDIS_SERVER === undefined) throw new Error(REDIS_MISSING_REASON)
+    const child = spawn(
+      REDIS_SERVER,
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    this.#process = child
+    let output = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`redis-server did not start: ${output.slice(-500)}`))
+      }, 10_000)
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      child.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`redis-server exited with ${String(code)}: ${output.slice(-500)}`))
+      })
+    })
+  }
+
+  /** Stops the server (the data goes with it: nothing is saved). */
+  async stop(): Promise<void> {
+    const child = this.#process
+    this.#process = undefined
+    if (child === undefined || child.exitCode !== null) return
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+  }
+}
