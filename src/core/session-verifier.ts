@@ -16,6 +16,8 @@ export interface Verified {
 }
 
 interface Remembered {
+  /** The whole JWT: a hit needs it byte for byte, not only the key it is filed under. */
+  readonly sessionJwt: string
   readonly memberSession: MemberSession
   /** Epoch ms until which the verification may be reused. */
   readonly until: number
@@ -25,6 +27,15 @@ interface Remembered {
 const JWT_LIFETIME_MS = (300 + 60) * 1000
 /** Signed-out credentials remembered at most (hashes: about 100 bytes each). */
 const REVOKED_CAPACITY = 50_000
+
+/**
+ * What a verified JWT is filed under: the end of its signature. Hashing the whole JWT (about
+ * 1 KB, a new string on every request) cost more than the rest of the lookup; the tail of an
+ * RS256 signature is as unique, and a hit still compares the whole JWT.
+ */
+function keyOf(sessionJwt: string): string {
+  return sessionJwt.slice(-32)
+}
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url')
@@ -52,7 +63,7 @@ export class SessionVerifier {
   recall(tokens: SessionTokens, now: number): MemberSession | undefined {
     const { sessionToken, sessionJwt } = tokens
     if (sessionJwt === undefined) return undefined
-    const known = this.#verified.get(sessionJwt)
+    const known = this.#known(sessionJwt)
     if (known === undefined || known.until <= now) return undefined
     if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) return undefined
     return known.memberSession
@@ -69,7 +80,7 @@ export class SessionVerifier {
     }
     if (!checkWithStytch && sessionJwt !== undefined) {
       const now = this.#now().getTime()
-      const known = this.#verified.get(sessionJwt)
+      const known = this.#known(sessionJwt)
       if (known !== undefined && known.until > now) {
         return { memberSession: known.memberSession, refreshed: undefined }
       }
@@ -97,12 +108,14 @@ export class SessionVerifier {
     }
     if (exp === undefined) return
     const until = Math.min(exp * 1000, grant.memberSession.expiresAt.getTime())
-    this.#store(grant.sessionJwt, { memberSession: grant.memberSession, until })
+    this.#store({ sessionJwt: grant.sessionJwt, memberSession: grant.memberSession, until })
   }
 
   /** Forgets the remembered verification of a JWT (the next request verifies it again). */
   forget(sessionJwt: string | undefined): void {
-    if (sessionJwt !== undefined) this.#verified.delete(sessionJwt)
+    if (sessionJwt !== undefined && this.#known(sessionJwt) !== undefined) {
+      this.#verified.delete(keyOf(sessionJwt))
+    }
   }
 
   /**
@@ -147,7 +160,7 @@ export class SessionVerifier {
       const { memberSession, jwtExpiresAt } = await this.#port.verifySessionJwt(sessionJwt)
       const until = Math.min(jwtExpiresAt.getTime(), memberSession.expiresAt.getTime())
       if (until <= now) return undefined
-      this.#store(sessionJwt, { memberSession, until })
+      this.#store({ sessionJwt, memberSession, until })
       return memberSession
     } catch (error) {
       // An expired or invalid JWT goes to Stytch; trouble reaching the JWKS fails closed.
@@ -177,10 +190,16 @@ export class SessionVerifier {
     return grant
   }
 
-  #store(sessionJwt: string, entry: Remembered): void {
+  #known(sessionJwt: string): Remembered | undefined {
+    const entry = this.#verified.get(keyOf(sessionJwt))
+    return entry?.sessionJwt === sessionJwt ? entry : undefined
+  }
+
+  #store(entry: Remembered): void {
     if (this.#capacity === 0) return
-    this.#verified.delete(sessionJwt)
-    this.#verified.set(sessionJwt, entry)
+    const key = keyOf(entry.sessionJwt)
+    this.#verified.delete(key)
+    this.#verified.set(key, entry)
     if (this.#verified.size > this.#capacity) {
       const oldest = this.#verified.keys().next()
       if (oldest.done !== true) this.#verified.delete(oldest.value)

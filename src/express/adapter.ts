@@ -1,6 +1,6 @@
 /** @module Express ⇄ core: a request in, a reply out. Express 4 and 5 alike. */
 import type { NextFunction, Request, Response } from 'express'
-import { headerReader, type AuthRequest, type Reply, type ServerSession } from '../core/http.js'
+import type { AuthRequest, Reply, ServerSession } from '../core/http.js'
 import { readStream } from '../core/read-stream.js'
 import type { MemberSession } from '../stytch/port.js'
 
@@ -14,47 +14,97 @@ type SessionLike = Record<string, unknown> & {
   regenerate(callback: (error?: unknown) => void): void
 }
 
+/** express-session replaces req.session on regenerate: every call looks it up afresh. */
+class ExpressSession implements ServerSession {
+  readonly #req: Request
+
+  constructor(req: Request) {
+    this.#req = req
+  }
+
+  #session(): SessionLike {
+    return (this.#req as unknown as { session: SessionLike }).session
+  }
+
+  read(): unknown {
+    return this.#session()[SESSION_KEY]
+  }
+
+  write(value: unknown): void {
+    if (value === undefined) Reflect.deleteProperty(this.#session(), SESSION_KEY)
+    else this.#session()[SESSION_KEY] = value
+  }
+
+  regenerate(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#session().regenerate((error) => {
+        if (error === undefined || error === null) resolve()
+        else
+          reject(error instanceof Error ? error : new Error('express-session failed to regenerate'))
+      })
+    })
+  }
+}
+
 function serverSessionOf(req: Request): ServerSession | undefined {
   const current = (req as unknown as { session?: SessionLike }).session
-  if (typeof current?.regenerate !== 'function') return undefined
-  // express-session replaces req.session on regenerate: always look it up afresh.
-  const session = () => (req as unknown as { session: SessionLike }).session
-  return {
-    read: () => session()[SESSION_KEY],
-    write: (value) => {
-      if (value === undefined) Reflect.deleteProperty(session(), SESSION_KEY)
-      else session()[SESSION_KEY] = value
-    },
-    regenerate: () =>
-      new Promise<void>((resolve, reject) => {
-        session().regenerate((error) => {
-          if (error === undefined || error === null) resolve()
-          else
-            reject(
-              error instanceof Error ? error : new Error('express-session failed to regenerate'),
-            )
-        })
-      }),
+  return typeof current?.regenerate === 'function' ? new ExpressSession(req) : undefined
+}
+
+/**
+ * The request as the core sees it, read on demand: the guard runs on every request and needs
+ * only a few of these, and Express computes `ip` and `secure` (trust proxy) on each read.
+ */
+class ExpressAuthRequest implements AuthRequest {
+  readonly method: string
+  readonly url: string
+  readonly #req: Request
+
+  constructor(req: Request) {
+    this.#req = req
+    this.method = req.method
+    this.url = req.originalUrl
+  }
+
+  get secure(): boolean {
+    return this.#req.secure
+  }
+
+  get ip(): string | undefined {
+    return this.#req.ip
+  }
+
+  // As `headerReader` (core/http.ts) reads, without a closure per request.
+  header(name: string): string | undefined {
+    const value = this.#req.headers[name]
+    return typeof value === 'string' || value === undefined ? value : value.join(', ')
+  }
+
+  /** body-parser marks a body it parsed; otherwise the stream is still unread. */
+  get parsedBody(): unknown {
+    const req = this.#req as Request & { _body?: unknown }
+    return req._body === true ? (req.body as unknown) : undefined
+  }
+
+  readBody(limit: number): Promise<Buffer> {
+    return readStream(this.#req, limit, this.#req.headers['content-length'])
+  }
+
+  get serverSession(): ServerSession | undefined {
+    return serverSessionOf(this.#req)
   }
 }
 
 export function toAuthRequest(req: Request): AuthRequest {
-  const headers = req.headers
-  return {
-    method: req.method,
-    url: req.originalUrl,
-    secure: req.secure,
-    ip: req.ip,
-    header: headerReader(headers),
-    // body-parser marks a body it parsed; otherwise the stream is still unread.
-    parsedBody: (req as { _body?: unknown })._body === true ? (req.body as unknown) : undefined,
-    readBody: (limit) => readStream(req, limit, headers['content-length']),
-    serverSession: serverSessionOf(req),
-  }
+  return new ExpressAuthRequest(req)
 }
 
 export function applyReply(reply: Reply, req: Request, res: Response, next: NextFunction): void {
-  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value)
+  const { headers } = reply
+  for (const name in headers) {
+    const value = headers[name]
+    if (value !== undefined) res.setHeader(name, value)
+  }
   if (reply.cookies.length > 0) res.append('Set-Cookie', [...reply.cookies])
   const { outcome } = reply
   switch (outcome.kind) {

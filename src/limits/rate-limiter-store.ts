@@ -42,9 +42,18 @@ function counterOver(limiter: FlexibleLimiter): Counter {
 
 /** Counters in this process's memory: the default, for a single instance. */
 export function memoryLimitStore(): LimitStore {
+  // One counter per name, so apps in one process that share this store count together.
+  const counters = new Map<string, Counter>()
   return {
-    counter: (name, points, duration) =>
-      counterOver(new RateLimiterMemory({ keyPrefix: name, points, duration })),
+    counter: (name, points, duration) => {
+      const id = `${name}:${String(points)}:${String(duration)}`
+      let counter = counters.get(id)
+      if (counter === undefined) {
+        counter = counterOver(new RateLimiterMemory({ keyPrefix: name, points, duration }))
+        counters.set(id, counter)
+      }
+      return counter
+    },
   }
 }
 
