@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
-import { MfaError } from '../errors.js'
+import { refusesInput } from './input-refusal.js'
 import { emailField, organizationField, returnToField } from '../fields.js'
 import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
 import type { HandlerConfig } from '../options.js'
@@ -20,20 +20,6 @@ const bodySchema = z.object({
 
 /** Email codes live 10 minutes at Stytch by default; the pending cookie lives as long. */
 const EMAIL_STEP_SECONDS = 10 * 60
-
-/** Stytch 4xx answers that would tell an outsider whether a member exists. */
-function hidesMembership(error: unknown): boolean {
-  return (
-    error instanceof MfaError &&
-    error.code === 'stytch_error' &&
-    error.stytchStatus !== undefined &&
-    error.stytchStatus >= 400 &&
-    error.stytchStatus < 500 &&
-    // A 401 is Stytch refusing the project id and secret, which says nothing about the member:
-    // hiding it answered "email sent" while nothing could ever be sent (security suite, A14).
-    error.stytchStatus !== 401
-  )
-}
 
 export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Handler {
   const { config, port, sealer, limits, emit, now } = engine
@@ -63,13 +49,13 @@ export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Han
             ip: req.ip,
           })
         } catch (error) {
-          if (!hidesMembership(error)) throw error
-          const refused = error as MfaError
+          // Whether a member exists must not show: Stytch refusing the address reads as sent.
+          if (!refusesInput(error)) throw error
           emit({
             type: 'otp_failed',
             channel: 'email',
-            code: refused.code,
-            requestId: refused.requestId,
+            code: error.code,
+            requestId: error.requestId,
             ip: req.ip,
           })
         }

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
+import { refusesInput } from './input-refusal.js'
 import { MfaError } from '../errors.js'
 import { codeField, emailField, organizationField } from '../fields.js'
 import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
@@ -28,14 +29,7 @@ const bodySchema = z.object({
  * the project's credentials and stays a 502.
  */
 function asWrongCode(error: unknown): never {
-  if (
-    error instanceof MfaError &&
-    error.code === 'stytch_error' &&
-    error.stytchStatus !== undefined &&
-    error.stytchStatus >= 400 &&
-    error.stytchStatus < 500 &&
-    error.stytchStatus !== 401
-  ) {
+  if (refusesInput(error)) {
     throw new MfaError('otp_invalid', 'Stytch refused the email code for this address', {
       requestId: error.requestId,
       stytchErrorType: error.stytchErrorType,
