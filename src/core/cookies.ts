@@ -40,12 +40,15 @@ export function readCookie(header: string | undefined, name: string): CookieRead
   return read
 }
 
+function isSpaceOrTab(text: string, at: number): boolean {
+  const code = text.charCodeAt(at)
+  return code === 0x20 || code === 0x09
+}
+
 /** `header` between `start` and `end`, without the spaces and tabs around it (as `cookie` trims). */
 function trimmed(header: string, start: number, end: number): string {
-  while (start < end && (header.charCodeAt(start) === 0x20 || header.charCodeAt(start) === 0x09))
-    start += 1
-  while (end > start && (header.charCodeAt(end - 1) === 0x20 || header.charCodeAt(end - 1) === 0x09))
-    end -= 1
+  while (start < end && isSpaceOrTab(header, start)) start += 1
+  while (end > start && isSpaceOrTab(header, end - 1)) end -= 1
   return header.slice(start, end)
 }
 

@@ -52,14 +52,18 @@ function serverSessionOf(ctx: Context): ServerSession | undefined {
  * only a few of these (`ctx.ip` and `ctx.secure` parse proxy headers).
  */
 class KoaAuthRequest implements AuthRequest {
-  readonly method: string
-  readonly url: string
   readonly #ctx: Context
 
   constructor(ctx: Context) {
     this.#ctx = ctx
-    this.method = ctx.method
-    this.url = ctx.originalUrl
+  }
+
+  get method(): string {
+    return this.#ctx.method
+  }
+
+  get url(): string {
+    return this.#ctx.originalUrl
   }
 
   get secure(): boolean {

@@ -1,0 +1,139 @@
+/** @module Summaries of the rounds, the checks the bench enforces, and the plain-text table. */
+
+/** What one loaded round of one route gave. */
+export interface Round {
+  readonly requestsPerSecond: number
+  /** CPU time of the app process per request, in microseconds. */
+  readonly cpuMicrosPerRequest: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly requests: number
+  /** Responses that were not the route's 200 and its body, plus connection errors. */
+  readonly failures: number
+  /** Stytch API calls the emulator received during the round, by path. */
+  readonly stytchCalls: Readonly<Record<string, number>>
+}
+
+export interface RouteSummary {
+  readonly framework: string
+  readonly path: string
+  readonly guard: string
+  readonly rounds: readonly Round[]
+  readonly medianRequestsPerSecond: number
+  readonly medianCpuMicrosPerRequest: number
+  readonly medianP50Ms: number
+  readonly medianP99Ms: number
+  /** Median req/s over the median of the same framework's `/bare` in the same run. */
+  readonly ratioToBare: number
+  /** The same ratio from CPU time per request: what a saturated, unshared core would give. */
+  readonly cpuRatioToBare: number
+  readonly steadyStytchCalls: number
+  readonly steadyRequests: number
+  readonly failures: number
+}
+
+export interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0)
+}
+
+function callCount(round: Round): number {
+  return sum(Object.values(round.stytchCalls))
+}
+
+export function summarize(
+  framework: string,
+  path: string,
+  guard: string,
+  rounds: readonly Round[],
+  bare: readonly Round[],
+): RouteSummary {
+  const medianRequestsPerSecond = median(rounds.map((round) => round.requestsPerSecond))
+  const medianCpuMicrosPerRequest = median(rounds.map((round) => round.cpuMicrosPerRequest))
+  return {
+    framework,
+    path,
+    guard,
+    rounds,
+    medianRequestsPerSecond,
+    medianCpuMicrosPerRequest,
+    ratioToBare: medianRequestsPerSecond / median(bare.map((round) => round.requestsPerSecond)),
+    cpuRatioToBare:
+      median(bare.map((round) => round.cpuMicrosPerRequest)) / medianCpuMicrosPerRequest,
+    medianP50Ms: median(rounds.map((round) => round.p50Ms)),
+    medianP99Ms: median(rounds.map((round) => round.p99Ms)),
+    steadyStytchCalls: sum(rounds.map(callCount)),
+    steadyRequests: sum(rounds.map((round) => round.requests)),
+    failures: sum(rounds.map((round) => round.failures)),
+  }
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+function calls(summary: RouteSummary): string {
+  if (summary.steadyStytchCalls === 0) return '0'
+  const perRequest = summary.steadyStytchCalls / Math.max(1, summary.steadyRequests)
+  return `${grouped.format(summary.steadyStytchCalls)} (${perRequest.toFixed(2)}/req)`
+}
+
+export const LEGEND = [
+  "× bare: median req/s over the same app's /bare in this run. CPU µs/req: CPU time of the",
+  'app process per request; CPU × bare compares those, and moves less when other processes',
+  'share the machine. Stytch calls: API calls the emulator received during the measured rounds.',
+].join('\n')
+
+/** The aligned table: one line per route, numbers right-aligned. */
+export function table(summaries: readonly RouteSummary[]): string {
+  const header = [
+    'app',
+    'route',
+    'guard',
+    'req/s',
+    '× bare',
+    'CPU µs/req',
+    'CPU × bare',
+    'p50 ms',
+    'p99 ms',
+    'Stytch calls',
+  ]
+  const rightAligned = new Set([3, 4, 5, 6, 7, 8, 9])
+  const rows = summaries.map((summary) => [
+    summary.framework,
+    summary.path,
+    summary.guard,
+    grouped.format(summary.medianRequestsPerSecond),
+    summary.ratioToBare.toFixed(2),
+    summary.medianCpuMicrosPerRequest.toFixed(1),
+    summary.cpuRatioToBare.toFixed(2),
+    summary.medianP50Ms.toFixed(1),
+    summary.medianP99Ms.toFixed(1),
+    calls(summary),
+  ])
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  )
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0
+        return rightAligned.has(column) ? cell.padStart(width) : cell.padEnd(width)
+      })
+      .join('  ')
+      .trimEnd()
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ')
+  return [line(header), rule, ...rows.map(line)].join('\n')
+}

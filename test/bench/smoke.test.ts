@@ -1,0 +1,55 @@
+/**
+ * `npm run bench -- --quick` runs end to end: every route answers, the table lists them all, and
+ * the guards answered from memory without calling Stytch. Speed is the bench's business, not a
+ * unit test's: no ratio is asserted here.
+ */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+const ROUTES = [
+  ['Express 5', '/bare'],
+  ['Express 5', '/floor'],
+  ['Express 5', '/guarded'],
+  ['Express 5', '/session-only'],
+  ['Express 5', '/guarded-session'],
+  ['Express 5', '/naive'],
+  ['Express 5', '/strict'],
+  ['Koa 3', '/bare'],
+  ['Koa 3', '/floor'],
+  ['Koa 3', '/guarded'],
+] as const
+
+const CACHED = ['Express 5 /guarded', 'Express 5 /guarded-session', 'Koa 3 /guarded']
+
+/** The table's row of a route, as cells (columns are separated by two spaces or more). */
+function row(stdout: string, app: string, path: string): string[] | undefined {
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/))
+    .find((cells) => cells[0] === app && cells[1] === path)
+}
+
+describe('bench --quick', () => {
+  it('prints every route, with no Stytch call by the guards in steady state', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], {
+      cwd: root,
+      timeout: 55_000,
+    })
+    for (const [app, path] of ROUTES) {
+      const cells = row(stdout, app, path)
+      expect(cells, `${app} ${path} in\n${stdout}`).toBeDefined()
+      expect(Number((cells?.[3] ?? '').replaceAll(',', ''))).toBeGreaterThan(0)
+      // The last column: Stytch calls during the measured rounds.
+      if (CACHED.includes(`${app} ${path}`)) expect(cells?.at(-1)).toBe('0')
+    }
+    for (const name of CACHED) {
+      expect(stdout).toContain(`ok    ${name} makes no Stytch call in steady state: 0 calls`)
+    }
+    expect(stdout).not.toContain('FAIL')
+  }, 60_000)
+})
