@@ -87,7 +87,7 @@ export class SessionVerifier {
       const local = await this.#verifyLocally(sessionJwt, now)
       if (local !== undefined) return { memberSession: local, refreshed: undefined }
     }
-    const grant = await this.#refresh(tokens)
+    const grant = await this.#refresh(tokens, !checkWithStytch)
     return {
       memberSession: grant.memberSession,
       refreshed:
@@ -169,11 +169,21 @@ export class SessionVerifier {
     }
   }
 
-  async #refresh(tokens: SessionTokens): Promise<SessionGrant> {
+  /**
+   * Asks Stytch. A refresh is shared by concurrent requests; a check with Stytch on every
+   * request is not: joining a call that started before this request could miss a revocation
+   * made in between.
+   */
+  async #refresh(tokens: SessionTokens, share: boolean): Promise<SessionGrant> {
     const { sessionToken, sessionJwt } = tokens
     const key = sessionToken ?? sessionJwt
     if (key === undefined) throw new MfaError('not_signed_in')
-    let pending = this.#refreshing.get(key)
+    let pending = share ? this.#refreshing.get(key) : undefined
+    if (pending === undefined && !share) {
+      pending = this.#port.authenticateSession(
+        sessionToken === undefined ? { sessionJwt: key } : { sessionToken: key },
+      )
+    }
     if (pending === undefined) {
       pending = this.#port
         .authenticateSession(

@@ -167,6 +167,21 @@ describe('SessionVerifier', () => {
     })
   })
 
+  it('never shares one Stytch check between concurrent requests that check with Stytch', async () => {
+    const authenticateSession = vi.fn(() =>
+      Promise.resolve({
+        requestId: 'r',
+        sessionToken: 't',
+        sessionJwt: jwtExpiringAt(T0 + 300_000, 'x'),
+        memberSession: memberSession(),
+      }),
+    )
+    const verifier = new SessionVerifier(fakePort({ authenticateSession }), 10, () => new Date(T0))
+    const tokens = { sessionToken: 't', sessionJwt: undefined }
+    await Promise.all([1, 2, 3, 4].map(() => verifier.verify(tokens, true)))
+    expect(authenticateSession).toHaveBeenCalledTimes(4)
+  })
+
   it('forgets a JWT at logout', async () => {
     const verifySessionJwt = vi.fn(() =>
       Promise.resolve({
