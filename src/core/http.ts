@@ -59,12 +59,11 @@ export interface Reply {
   readonly outcome: Outcome
 }
 
-/** Node's header object as a lookup by lower-case name, repeated headers joined with `, `. */
-export function headerReader(
+/** A header of Node's header object by lower-case name, repeated headers joined with `, `. */
+export function headerOf(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
-): (name: string) => string | undefined {
-  return (name) => {
-    const value = headers[name]
-    return typeof value === 'string' || value === undefined ? value : value.join(', ')
-  }
+  name: string,
+): string | undefined {
+  const value = headers[name]
+  return typeof value === 'string' || value === undefined ? value : value.join(', ')
 }

@@ -1,6 +1,6 @@
 /** @module Express ⇄ core: a request in, a reply out. Express 4 and 5 alike. */
 import type { NextFunction, Request, Response } from 'express'
-import type { AuthRequest, Reply, ServerSession } from '../core/http.js'
+import { headerOf, type AuthRequest, type Reply, type ServerSession } from '../core/http.js'
 import { readStream } from '../core/read-stream.js'
 import type { MemberSession } from '../stytch/port.js'
 
@@ -118,10 +118,8 @@ class ExpressAuthRequest implements AuthRequest {
     return this.#req.ip
   }
 
-  // As `headerReader` (core/http.ts) reads, without a closure per request.
   header(name: string): string | undefined {
-    const value = this.#req.headers[name]
-    return typeof value === 'string' || value === undefined ? value : value.join(', ')
+    return headerOf(this.#req.headers, name)
   }
 
   /** body-parser marks a body it parsed; otherwise the stream is still unread. */

@@ -1,6 +1,6 @@
 /** @module Koa ⇄ core: a context in, a reply out. Koa 2 and 3 alike. */
 import type { Context, Next } from 'koa'
-import type { AuthRequest, Reply, ServerSession } from '../core/http.js'
+import { headerOf, type AuthRequest, type Reply, type ServerSession } from '../core/http.js'
 import { readStream } from '../core/read-stream.js'
 import type { MemberSession } from '../stytch/port.js'
 
@@ -74,10 +74,8 @@ class KoaAuthRequest implements AuthRequest {
     return this.#ctx.ip
   }
 
-  // As `headerReader` (core/http.ts) reads, without a closure per request.
   header(name: string): string | undefined {
-    const value = this.#ctx.req.headers[name]
-    return typeof value === 'string' || value === undefined ? value : value.join(', ')
+    return headerOf(this.#ctx.req.headers, name)
   }
 
   /** A body parser (@koa/bodyparser, koa-body) leaves its result on ctx.request.body. */
