@@ -25,6 +25,8 @@ export interface Engine {
   readonly limits: Limits
   readonly emit: EmitEvent
   readonly now: () => Date
+  /** `now()` in epoch ms; `Date.now` itself unless a clock was injected (no Date per call). */
+  readonly nowMs: () => number
 }
 
 /** Builds the engine; `now` is injectable so tests can move time with the emulator's clock. */
@@ -32,9 +34,10 @@ export function createEngine(
   config: MfaConfig,
   port: StytchPort,
   limitStore: LimitStore,
-  now: () => Date = () => new Date(),
+  clock?: () => Date,
 ): Engine {
   const [secret = ''] = config.cookieSecrets
+  const now = clock ?? (() => new Date())
   return {
     config,
     port,
@@ -43,11 +46,16 @@ export function createEngine(
     limits: new Limits(config.limits, limitStore, secret),
     emit: createEmitter(config.onEvent),
     now,
+    nowMs: clock === undefined ? Date.now : () => clock().getTime(),
   }
 }
 
-/** A flow step as the adapters call it. */
-export type Handler = (req: AuthRequest) => Promise<Reply>
+/**
+ * A flow step as the adapters call it. A reply known without waiting is returned as is: the
+ * guard answers nearly every request that way, and a promise there costs more than the guard's
+ * own checks (`npm run bench`).
+ */
+export type Handler = (req: AuthRequest) => Reply | Promise<Reply>
 
 /** What a flow step accepts, and where browsers go back to on failure. */
 export interface FlowSpec<S extends z.ZodType> {

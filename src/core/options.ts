@@ -52,7 +52,8 @@ export const mfaOptionsSchema = z.strictObject({
   /**
    * Allow cookies without `Secure` (and without the `__Host-` prefix) on plain-http requests.
    * For `http://localhost` development only. When false, a sign-in over plain http is refused
-   * with `insecure_transport`: behind a TLS proxy, set Express `trust proxy` / Koa `app.proxy`.
+   * with `insecure_transport` (behind a TLS proxy, set Express `trust proxy` / Koa `app.proxy`),
+   * and only the `__Host-` cookie names are ever read.
    * @default false
    */
   allowInsecureCookies: z.boolean().default(false),

@@ -6,8 +6,10 @@
  */
 import { z } from 'zod'
 import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
+import type { Engine } from './engine.js'
 import type { AuthRequest } from './http.js'
 import type { Sealer } from './seal.js'
+import { cookiesAreSecure } from './transport.js'
 
 const emailStage = z.object({
   stage: z.literal('email'),
@@ -41,12 +43,12 @@ export type PendingRead =
 /** Reads the login in progress; tampered, foreign, expired or repeated cookies read as absent. */
 export async function readPendingLogin(
   req: AuthRequest,
-  sealer: Sealer,
-  now: Date,
+  engine: Pick<Engine, 'config' | 'sealer' | 'now'>,
 ): Promise<PendingRead> {
-  const cookie = readCookie(req.header('cookie'), cookieName('pending', req.secure))
+  const secure = cookiesAreSecure(req, engine.config.allowInsecureCookies)
+  const cookie = readCookie(req.header('cookie'), cookieName('pending', secure))
   if (cookie.state !== 'present') return cookie
-  const opened = await sealer.open(cookie.value, now)
+  const opened = await engine.sealer.open(cookie.value, engine.now())
   const parsed = pendingSchema.safeParse(opened)
   if (opened === undefined || !parsed.success) return { state: 'invalid' }
   return {

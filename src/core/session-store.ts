@@ -8,6 +8,7 @@ import { MfaError } from './errors.js'
 import type { AuthRequest, ServerSession } from './http.js'
 import type { MfaConfig } from './options.js'
 import type { ReplyBuilder } from './reply.js'
+import { cookiesAreSecure } from './transport.js'
 import type { SessionGrant } from '../stytch/port.js'
 
 export interface SessionTokens {
@@ -56,11 +57,8 @@ const SECURE_NAMES = [cookieName('sessionToken', true), cookieName('sessionJwt',
 const PLAIN_NAMES = [cookieName('sessionToken', false), cookieName('sessionJwt', false)] as const
 
 /** Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. */
-export function readSessionTokens(
-  req: AuthRequest,
-  storage: MfaConfig['sessionStorage'],
-): SessionRead {
-  const server = serverSessionOf(req, storage)
+export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionRead {
+  const server = serverSessionOf(req, config.sessionStorage)
   if (server !== undefined) {
     const stored = storedTokens(server.read())
     return stored === undefined ||
@@ -68,7 +66,7 @@ export function readSessionTokens(
       ? ABSENT
       : { state: 'present', tokens: stored }
   }
-  const names = req.secure ? SECURE_NAMES : PLAIN_NAMES
+  const names = cookiesAreSecure(req, config.allowInsecureCookies) ? SECURE_NAMES : PLAIN_NAMES
   const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(req.header('cookie'), names)
   if (token.state === 'duplicate' || jwt.state === 'duplicate') return { state: 'duplicate' }
   if (token.state === 'absent' && jwt.state === 'absent') return ABSENT
@@ -121,7 +119,7 @@ export function storeRefreshedSession(
 ): void {
   const server = serverSessionOf(req, config.sessionStorage)
   if (server === undefined) {
-    reply.cookie(...sessionCookies(grant, req.secure, now))
+    reply.cookie(...sessionCookies(grant, cookiesAreSecure(req, config.allowInsecureCookies), now))
     return
   }
   server.write({ sessionToken: grant.sessionToken, sessionJwt: grant.sessionJwt })
@@ -141,5 +139,6 @@ export async function clearSessionTokens(
     server.write(undefined)
     return
   }
-  reply.cookie(clearCookie('sessionToken', req.secure), clearCookie('sessionJwt', req.secure))
+  const secure = cookiesAreSecure(req, config.allowInsecureCookies)
+  reply.cookie(clearCookie('sessionToken', secure), clearCookie('sessionJwt', secure))
 }

@@ -21,6 +21,12 @@ interface Remembered {
   readonly memberSession: MemberSession
   /** Epoch ms until which the verification may be reused. */
   readonly until: number
+  /**
+   * The session token last presented with this JWT and found not signed out, and the count of
+   * sign-outs then: the same pair is not looked up again until the next sign-out.
+   */
+  clearedToken: string | undefined
+  clearedAt: number
 }
 
 /** Stytch's JWTs live 5 minutes, plus the largest clock tolerance the options allow. */
@@ -29,12 +35,19 @@ const JWT_LIFETIME_MS = (300 + 60) * 1000
 const REVOKED_CAPACITY = 50_000
 
 /**
- * What a verified JWT is filed under: the end of its signature. Hashing the whole JWT (about
- * 1 KB, a new string on every request) cost more than the rest of the lookup; the tail of an
- * RS256 signature is as unique, and a hit still compares the whole JWT.
+ * What a verified JWT is filed under: a number made of its length and the last characters of
+ * its signature. Hashing the whole JWT (1–2 KB, a new string on every request) cost more than the
+ * rest of the guard, and a string key a slice and a hash; the tail of an RS256 signature is
+ * random. Two JWTs with one key only take turns in the map: a hit compares the whole JWT.
  */
-function keyOf(sessionJwt: string): string {
-  return sessionJwt.slice(-32)
+function keyOf(sessionJwt: string): number {
+  const { length } = sessionJwt
+  let key = length
+  for (let index = Math.max(0, length - 8); index < length; index += 1) {
+    key = (Math.imul(key, 31) + sessionJwt.charCodeAt(index)) | 0
+  }
+  // Small integers stay unboxed in V8 (a Smi): no allocation to look one up.
+  return key & 0x3fffffff
 }
 
 function digest(value: string): string {
@@ -45,10 +58,12 @@ export class SessionVerifier {
   readonly #port: StytchPort
   readonly #capacity: number
   readonly #now: () => Date
-  readonly #verified = new Map<string, Remembered>()
+  readonly #verified = new Map<number, Remembered>()
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
   /** Hashes of credentials signed out here, with the epoch ms until which they are refused. */
   readonly #revoked = new Map<string, number>()
+  /** Sign-outs so far (see `Remembered.clearedAt`). */
+  #revocations = 0
 
   constructor(port: StytchPort, capacity: number, now: () => Date) {
     this.#port = port
@@ -65,7 +80,16 @@ export class SessionVerifier {
     if (sessionJwt === undefined) return undefined
     const known = this.#known(sessionJwt)
     if (known === undefined || known.until <= now) return undefined
-    if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) return undefined
+    // After a sign-out here, each JWT and token pair is hashed and looked up once, not on every
+    // request: another JWT of a signed-out session must still be refused with its token.
+    if (
+      this.#revoked.size !== 0 &&
+      (known.clearedAt !== this.#revocations || known.clearedToken !== sessionToken)
+    ) {
+      if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) return undefined
+      known.clearedToken = sessionToken
+      known.clearedAt = this.#revocations
+    }
     return known.memberSession
   }
 
@@ -108,7 +132,7 @@ export class SessionVerifier {
     }
     if (exp === undefined) return
     const until = Math.min(exp * 1000, grant.memberSession.expiresAt.getTime())
-    this.#store({ sessionJwt: grant.sessionJwt, memberSession: grant.memberSession, until })
+    this.#store(grant.sessionJwt, grant.memberSession, until)
   }
 
   /** Forgets the remembered verification of a JWT (the next request verifies it again). */
@@ -128,6 +152,7 @@ export class SessionVerifier {
   revoke(tokens: SessionTokens, sessionLifetimeSeconds: number): void {
     const now = this.#now().getTime()
     const { sessionToken, sessionJwt } = tokens
+    this.#revocations += 1
     if (sessionJwt !== undefined) {
       this.forget(sessionJwt)
       this.#deny(sessionJwt, now + JWT_LIFETIME_MS)
@@ -160,7 +185,7 @@ export class SessionVerifier {
       const { memberSession, jwtExpiresAt } = await this.#port.verifySessionJwt(sessionJwt)
       const until = Math.min(jwtExpiresAt.getTime(), memberSession.expiresAt.getTime())
       if (until <= now) return undefined
-      this.#store({ sessionJwt, memberSession, until })
+      this.#store(sessionJwt, memberSession, until)
       return memberSession
     } catch (error) {
       // An expired or invalid JWT goes to Stytch; trouble reaching the JWKS fails closed.
@@ -205,11 +230,17 @@ export class SessionVerifier {
     return entry?.sessionJwt === sessionJwt ? entry : undefined
   }
 
-  #store(entry: Remembered): void {
+  #store(sessionJwt: string, memberSession: MemberSession, until: number): void {
     if (this.#capacity === 0) return
-    const key = keyOf(entry.sessionJwt)
+    const key = keyOf(sessionJwt)
     this.#verified.delete(key)
-    this.#verified.set(key, entry)
+    this.#verified.set(key, {
+      sessionJwt,
+      memberSession,
+      until,
+      clearedToken: undefined,
+      clearedAt: -1,
+    })
     if (this.#verified.size > this.#capacity) {
       const oldest = this.#verified.keys().next()
       if (oldest.done !== true) this.#verified.delete(oldest.value)

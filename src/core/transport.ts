@@ -1,4 +1,4 @@
-/** @module Whether a sign-in may set its cookies on this request (Secure, or dev mode). */
+/** @module Which cookies a request uses: the `__Host-`/Secure ones, or (dev mode) plain ones. */
 import { MfaError } from './errors.js'
 import type { AuthRequest } from './http.js'
 
@@ -7,6 +7,16 @@ import type { AuthRequest } from './http.js'
  * Throws `insecure_transport` on plain http otherwise: setting a Secure cookie there would be
  * silently dropped (express-session) or throw (Koa), both worse than a clear error.
  */
+/**
+ * Whether the library's cookies on this request are the `__Host-`/Secure ones: always, unless
+ * the insecure dev mode is on and the request came over plain http. Outside that mode the
+ * library never sets the unprefixed names, so it never reads them either (a sibling subdomain
+ * can plant those), and the guard needs no look at the transport on each request.
+ */
+export function cookiesAreSecure(req: AuthRequest, allowInsecureCookies: boolean): boolean {
+  return !allowInsecureCookies || req.secure
+}
+
 export function secureCookies(req: AuthRequest, allowInsecureCookies: boolean): boolean {
   if (req.secure) return true
   if (allowInsecureCookies) return false

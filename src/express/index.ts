@@ -15,10 +15,21 @@ export type StytchMfa = StytchMfaFactories<Request, RequestHandler>
 
 function middleware(name: string, handler: Handler): RequestHandler {
   const run = (req: Request, res: Response, next: NextFunction): void => {
-    // Express 4 ignores returned promises: every rejection must reach next(err).
-    handler(toAuthRequest(req)).then((reply) => {
-      applyReply(reply, req, res, next)
-    }, next)
+    let result
+    try {
+      result = handler(toAuthRequest(req))
+    } catch (error) {
+      next(error)
+      return
+    }
+    if (result instanceof Promise) {
+      // Express 4 ignores returned promises: every rejection must reach next(err).
+      result.then((reply) => {
+        applyReply(reply, req, res, next)
+      }, next)
+    } else {
+      applyReply(result, req, res, next)
+    }
   }
   Object.defineProperty(run, 'name', { value: name })
   return run

@@ -7,8 +7,15 @@ import type { MemberSession } from '../stytch/port.js'
 /** Where the library keeps its value in koa-session's `ctx.session`. */
 const SESSION_KEY = 'stytchB2bMfa'
 
-/** The verified session per request, out of reach of other middleware (unlike `ctx.state`). */
-const verified = new WeakMap<object, MemberSession>()
+/**
+ * Where the verified session of a request is kept, out of reach of other middleware (unlike
+ * `ctx.state`): a key only this module holds, which no parsed body or JSON can carry. A slot on
+ * the context rather than a WeakMap: every Koa context shares one shape, so the store is a plain
+ * write, where a WeakMap entry per request weighed on every garbage collection.
+ */
+const VERIFIED: unique symbol = Symbol('stytchMemberSession')
+
+type WithVerified = Context & { [VERIFIED]?: MemberSession }
 
 type SessionLike = Record<string, unknown> & { regenerate(): Promise<void> | undefined }
 
@@ -114,7 +121,7 @@ export function applyReply(reply: Reply, ctx: Context, next: Next): Promise<void
   const { outcome } = reply
   switch (outcome.kind) {
     case 'next':
-      verified.set(ctx, outcome.session)
+      ;(ctx as WithVerified)[VERIFIED] = outcome.session
       ctx.state.stytchMemberSession = outcome.session
       return next()
     case 'respond':
@@ -134,5 +141,5 @@ export function applyReply(reply: Reply, ctx: Context, next: Next): Promise<void
 
 /** The session `requireMfa()` verified for this request, or `undefined`. */
 export function verifiedSession(ctx: Context): MemberSession | undefined {
-  return verified.get(ctx)
+  return Object.hasOwn(ctx, VERIFIED) ? (ctx as WithVerified)[VERIFIED] : undefined
 }

@@ -14,9 +14,13 @@ export * from '../public-types.js'
 /** The Koa middleware factories of one configuration. */
 export type StytchMfa = StytchMfaFactories<Context, Middleware>
 
+/** Not `async`: a reply known at once goes straight on to `next()`, with no promise of ours. */
 function middleware(name: string, handler: Handler): Middleware {
-  const run = async (ctx: Context, next: Next): Promise<void> => {
-    await applyReply(await handler(toAuthRequest(ctx)), ctx, next)
+  const run = (ctx: Context, next: Next): Promise<void> => {
+    const result = handler(toAuthRequest(ctx))
+    return result instanceof Promise
+      ? result.then((reply) => applyReply(reply, ctx, next))
+      : applyReply(result, ctx, next)
   }
   Object.defineProperty(run, 'name', { value: name })
   return run

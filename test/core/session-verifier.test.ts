@@ -197,4 +197,78 @@ describe('SessionVerifier', () => {
     await verifier.verify(tokens, false)
     expect(verifySessionJwt).toHaveBeenCalledTimes(2)
   })
+
+  describe('recall()', () => {
+    function verifierAt(now: () => number) {
+      const verifySessionJwt = vi.fn((jwt: string) =>
+        Promise.resolve({
+          memberSession: memberSession({ memberSessionId: `ms-${jwt}` }),
+          jwtExpiresAt: new Date(T0 + 300_000),
+          issuedAt: new Date(T0),
+        }),
+      )
+      const verifier = new SessionVerifier(
+        fakePort({ verifySessionJwt }),
+        10,
+        () => new Date(now()),
+      )
+      return { verifier, verifySessionJwt }
+    }
+
+    it('answers only for the exact JWT verified, even when another shares its length and end', async () => {
+      const { verifier } = verifierAt(() => T0)
+      const verified = 'header.payload-one.signature-tail-12345678'
+      const lookalike = 'header.payload-two.signature-tail-12345678'
+      await verifier.verify({ sessionToken: undefined, sessionJwt: verified }, false)
+      expect(verifier.recall({ sessionToken: undefined, sessionJwt: verified }, T0)).toMatchObject({
+        memberSessionId: `ms-${verified}`,
+      })
+      expect(
+        verifier.recall({ sessionToken: undefined, sessionJwt: lookalike }, T0),
+      ).toBeUndefined()
+    })
+
+    it('keeps both of two JWTs that share a cache key, one after the other', async () => {
+      const { verifier, verifySessionJwt } = verifierAt(() => T0)
+      const first = { sessionToken: undefined, sessionJwt: 'aaaa.bbbb.same-tail' }
+      const second = { sessionToken: undefined, sessionJwt: 'cccc.dddd.same-tail' }
+      await verifier.verify(first, false)
+      await verifier.verify(second, false)
+      expect(verifier.recall(second, T0)?.memberSessionId).toBe('ms-cccc.dddd.same-tail')
+      expect(verifier.recall(first, T0)).toBeUndefined()
+      await verifier.verify(first, false)
+      expect(verifier.recall(first, T0)?.memberSessionId).toBe('ms-aaaa.bbbb.same-tail')
+      expect(verifySessionJwt).toHaveBeenCalledTimes(3)
+    })
+
+    it('refuses a remembered JWT presented with a session token signed out since', async () => {
+      const { verifier } = verifierAt(() => T0)
+      const older = { sessionToken: 'token-a', sessionJwt: 'jwt-a-1' }
+      await verifier.verify(older, false)
+      expect(verifier.recall(older, T0)).toBeDefined()
+      // The logout carried a later JWT of the same session: the older one is still remembered.
+      verifier.revoke({ sessionToken: 'token-a', sessionJwt: 'jwt-a-2' }, 3600)
+      expect(verifier.recall(older, T0)).toBeUndefined()
+      await expect(verifier.verify(older, false)).rejects.toMatchObject({ code: 'not_signed_in' })
+    })
+
+    it('checks a pair already found signed in again after each new sign-out', async () => {
+      const { verifier } = verifierAt(() => T0)
+      const member = { sessionToken: 'token-b', sessionJwt: 'jwt-b' }
+      await verifier.verify(member, false)
+      verifier.revoke({ sessionToken: 'token-other', sessionJwt: undefined }, 3600)
+      expect(verifier.recall(member, T0)).toBeDefined()
+      expect(verifier.recall(member, T0)).toBeDefined()
+      verifier.revoke({ sessionToken: 'token-b', sessionJwt: undefined }, 3600)
+      expect(verifier.recall(member, T0)).toBeUndefined()
+    })
+
+    it('checks the token presented, not the one a JWT was last seen with', async () => {
+      const { verifier } = verifierAt(() => T0)
+      await verifier.verify({ sessionToken: 'token-c', sessionJwt: 'jwt-c' }, false)
+      verifier.revoke({ sessionToken: 'token-d', sessionJwt: undefined }, 3600)
+      expect(verifier.recall({ sessionToken: 'token-c', sessionJwt: 'jwt-c' }, T0)).toBeDefined()
+      expect(verifier.recall({ sessionToken: 'token-d', sessionJwt: 'jwt-c' }, T0)).toBeUndefined()
+    })
+  })
 })

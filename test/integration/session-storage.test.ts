@@ -3,7 +3,7 @@ import { frameworks } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
 import { ADMIN } from '../helpers/seed.js'
-import { passEmailStep } from '../helpers/sign-in.js'
+import { passEmailStep, signIn } from '../helpers/sign-in.js'
 
 const emulator = useEmulator()
 
@@ -73,6 +73,31 @@ describe.each(frameworks)('member session storage on $name', (framework) => {
       expect(cookie).toBeDefined()
       expect(cookie).not.toMatch(/Secure/)
       expect((await client.get('/admin', plain)).status).toBe(200)
+    })
+  })
+
+  describe('over plain http without the insecure mode', () => {
+    const plain = { headers: { 'x-forwarded-proto': 'http' } }
+
+    it('reads the __Host- cookies a browser on https sent (a proxy that says http)', async () => {
+      const app = framework.build(emulator.current)
+      const client = await signIn(app, emulator.current)
+      expect((await client.get('/admin', plain)).status).toBe(200)
+    })
+
+    it('never reads the unprefixed names, which the library never sets there', async () => {
+      const app = framework.build(emulator.current)
+      const client = await signIn(app, emulator.current)
+      const token = client.jar.get('__Host-stytch_session')
+      const jwt = client.jar.get('__Host-stytch_session_jwt')
+      expect(token).toBeDefined()
+      expect(jwt).toBeDefined()
+      // A sibling subdomain can plant these; only the __Host- ones are the library's.
+      const planted = `stytch_session=${String(token)}; stytch_session_jwt=${String(jwt)}`
+      const stranger = new Client(app.listener)
+      const res = await stranger.get('/admin', { headers: { ...plain.headers, cookie: planted } })
+      expect(res.status).toBe(401)
+      expect(res.body.code).toBe('not_signed_in')
     })
   })
 })

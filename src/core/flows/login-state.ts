@@ -26,7 +26,7 @@ export interface LoginState {
 
 export async function readLoginState(engine: Engine, req: AuthRequest): Promise<LoginState> {
   const enrollmentAllowed = engine.config.phoneEnrollment.enabled
-  const pending = await readPendingLogin(req, engine.sealer, engine.now())
+  const pending = await readPendingLogin(req, engine)
   if (pending.state !== 'present') {
     return {
       stage: 'none',

@@ -20,7 +20,7 @@ export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
       req,
       { respondWith: options.respondWith, page: config.paths.afterLogout, body: emptyBody },
       async ({ reply, redirect, secure }) => {
-        const stored = readSessionTokens(req, config.sessionStorage)
+        const stored = readSessionTokens(req, config)
         let revoked = false
         if (stored.state === 'present') {
           const { sessionToken, sessionJwt } = stored.tokens

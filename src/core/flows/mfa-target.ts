@@ -28,7 +28,7 @@ export type MfaTarget =
     }
 
 export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promise<MfaTarget> {
-  const pending = await readPendingLogin(req, engine.sealer, engine.now())
+  const pending = await readPendingLogin(req, engine)
   if (pending.state === 'present' && pending.login.stage === 'mfa') {
     const login = pending.login
     return {
@@ -40,7 +40,7 @@ export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promis
       pendingExpiresAt: pending.expiresAt,
     }
   }
-  const stored = readSessionTokens(req, engine.config.sessionStorage)
+  const stored = readSessionTokens(req, engine.config)
   if (stored.state !== 'present') {
     throw new MfaError('login_required', 'No login in progress and no member session')
   }

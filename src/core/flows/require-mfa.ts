@@ -10,7 +10,12 @@ import type { RequireMfaConfig } from '../options.js'
 import { ReplyBuilder, wantsRedirect, withQuery } from '../reply.js'
 import { SAFE_METHODS, assertSameSite } from '../request-guard.js'
 import { safeReturnTo } from '../return-to.js'
-import { clearSessionTokens, readSessionTokens, storeRefreshedSession } from '../session-store.js'
+import {
+  clearSessionTokens,
+  readSessionTokens,
+  storeRefreshedSession,
+  type SessionTokens,
+} from '../session-store.js'
 import { hasSmsFactor, lastSmsAt } from '../sms-factor.js'
 import type { MemberSession } from '../../stytch/port.js'
 
@@ -18,13 +23,13 @@ import type { MemberSession } from '../../stytch/port.js'
 export function denialOf(
   session: MemberSession,
   options: RequireMfaConfig,
-  now: Date,
+  nowMs: number,
 ): MfaErrorCode | undefined {
-  if (session.expiresAt.getTime() <= now.getTime()) return 'not_signed_in'
+  if (session.expiresAt.getTime() <= nowMs) return 'not_signed_in'
   if (!hasSmsFactor(session)) return 'mfa_required'
   if (options.maxAge !== undefined) {
     const at = lastSmsAt(session)
-    if (at === undefined || now.getTime() - at.getTime() > options.maxAge * 1000) return 'mfa_stale'
+    if (at === undefined || nowMs - at.getTime() > options.maxAge * 1000) return 'mfa_stale'
   }
   const { organizations, roles } = options
   if (
@@ -39,7 +44,7 @@ export function denialOf(
 }
 
 export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Handler {
-  const { config, verifier, emit, now } = engine
+  const { config, verifier, emit, now, nowMs } = engine
 
   function deny(
     req: AuthRequest,
@@ -67,45 +72,15 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
     return reply.error(error)
   }
 
-  return async function requireMfa(req) {
-    const reply = new ReplyBuilder()
-    // An admin POST (PUT, DELETE…) from another site rides on the member's SameSite=Lax cookies
-    // from a sibling subdomain, or on any cookie without Fetch Metadata: refused before anything
-    // else, like the flow routes refuse it. Found by the security suite (H9): a cross-site POST
-    // with a valid MFA session reached the admin handler.
-    if (!SAFE_METHODS.has(req.method)) {
-      try {
-        assertSameSite(req, config)
-      } catch (error) {
-        if (!(error instanceof MfaError)) throw error
-        return deny(req, reply, error)
-      }
-    }
-    let stored
-    try {
-      stored = readSessionTokens(req, config.sessionStorage)
-    } catch (error) {
-      if (error instanceof MfaError) return reply.error(error)
-      throw error
-    }
-    if (stored.state === 'duplicate') {
-      emit({ type: 'request_refused', code: 'not_signed_in', ip: req.ip })
-    }
-    if (stored.state !== 'present') return deny(req, reply, new MfaError('not_signed_in'))
-    if (!options.checkWithStytch) {
-      // Nearly every request ends here: a JWT this instance verified, still inside its window.
-      // Answered without waiting on a promise, with the same checks as below.
-      const at = now()
-      const known = verifier.recall(stored.tokens, at.getTime())
-      if (known !== undefined) {
-        const code = denialOf(known, options, at)
-        if (code !== undefined) return deny(req, reply, new MfaError(code), known)
-        return reply.next(known)
-      }
-    }
+  /** Asks the verifier (a JWT not verified here yet, an expired one, or strict mode). */
+  async function verifyThenDecide(
+    req: AuthRequest,
+    reply: ReplyBuilder,
+    tokens: SessionTokens,
+  ): Promise<Reply> {
     let verified
     try {
-      verified = await verifier.verify(stored.tokens, options.checkWithStytch)
+      verified = await verifier.verify(tokens, options.checkWithStytch)
     } catch (error) {
       const denial =
         error instanceof MfaError
@@ -127,8 +102,48 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
         ip: req.ip,
       })
     }
-    const code = denialOf(verified.memberSession, options, at)
+    const code = denialOf(verified.memberSession, options, at.getTime())
     if (code !== undefined) return deny(req, reply, new MfaError(code), verified.memberSession)
     return reply.next(verified.memberSession)
+  }
+
+  /** Not `async`: nearly every request is answered without waiting on anything. */
+  return function requireMfa(req) {
+    const reply = new ReplyBuilder()
+    // An admin POST (PUT, DELETE…) from another site rides on the member's SameSite=Lax cookies
+    // from a sibling subdomain, or on any cookie without Fetch Metadata: refused before anything
+    // else, like the flow routes refuse it. Found by the security suite (H9): a cross-site POST
+    // with a valid MFA session reached the admin handler.
+    if (!SAFE_METHODS.has(req.method)) {
+      try {
+        assertSameSite(req, config)
+      } catch (error) {
+        if (!(error instanceof MfaError)) throw error
+        return deny(req, reply, error)
+      }
+    }
+    let stored
+    try {
+      stored = readSessionTokens(req, config)
+    } catch (error) {
+      if (error instanceof MfaError) return reply.error(error)
+      throw error
+    }
+    if (stored.state === 'duplicate') {
+      emit({ type: 'request_refused', code: 'not_signed_in', ip: req.ip })
+    }
+    if (stored.state !== 'present') return deny(req, reply, new MfaError('not_signed_in'))
+    if (!options.checkWithStytch) {
+      // A JWT this instance verified, still inside its window: the same checks as after
+      // verify(), without a promise.
+      const at = nowMs()
+      const known = verifier.recall(stored.tokens, at)
+      if (known !== undefined) {
+        const code = denialOf(known, options, at)
+        if (code !== undefined) return deny(req, reply, new MfaError(code), known)
+        return reply.next(known)
+      }
+    }
+    return verifyThenDecide(req, reply, stored.tokens)
   }
 }

@@ -48,7 +48,7 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
       req,
       { respondWith: options.respondWith, page: config.paths.emailCode, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const pending = await readPendingLogin(req, sealer, now())
+        const pending = await readPendingLogin(req, engine)
         const started =
           pending.state === 'present' && pending.login.stage === 'email' ? pending.login : undefined
         const email = body.email ?? started?.email
