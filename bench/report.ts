@@ -23,7 +23,10 @@ export interface RouteSummary {
   readonly medianCpuMicrosPerRequest: number
   readonly medianP50Ms: number
   readonly medianP99Ms: number
-  /** Median req/s over the median of the same framework's `/bare` in the same run. */
+  /**
+   * Median over rounds of req/s over the same app's `/bare` in the same round: the two ran
+   * seconds apart, so a machine that drifts (or is shared) weighs on both alike.
+   */
   readonly ratioToBare: number
   /** The same ratio from CPU time per request: what a saturated, unshared core would give. */
   readonly cpuRatioToBare: number
@@ -51,6 +54,20 @@ export function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0)
 }
 
+/** The median of `ratio` over rounds paired by index with the bare route's rounds. */
+function pairedMedian(
+  rounds: readonly Round[],
+  bare: readonly Round[],
+  ratio: (round: Round, base: Round) => number,
+): number {
+  const ratios: number[] = []
+  rounds.forEach((round, index) => {
+    const base = bare[index]
+    if (base !== undefined) ratios.push(ratio(round, base))
+  })
+  return median(ratios)
+}
+
 function callCount(round: Round): number {
   return sum(Object.values(round.stytchCalls))
 }
@@ -71,9 +88,16 @@ export function summarize(
     rounds,
     medianRequestsPerSecond,
     medianCpuMicrosPerRequest,
-    ratioToBare: medianRequestsPerSecond / median(bare.map((round) => round.requestsPerSecond)),
-    cpuRatioToBare:
-      median(bare.map((round) => round.cpuMicrosPerRequest)) / medianCpuMicrosPerRequest,
+    ratioToBare: pairedMedian(
+      rounds,
+      bare,
+      (round, base) => round.requestsPerSecond / base.requestsPerSecond,
+    ),
+    cpuRatioToBare: pairedMedian(
+      rounds,
+      bare,
+      (round, base) => base.cpuMicrosPerRequest / round.cpuMicrosPerRequest,
+    ),
     medianP50Ms: median(rounds.map((round) => round.p50Ms)),
     medianP99Ms: median(rounds.map((round) => round.p99Ms)),
     steadyStytchCalls: sum(rounds.map(callCount)),
@@ -91,9 +115,10 @@ function calls(summary: RouteSummary): string {
 }
 
 export const LEGEND = [
-  "× bare: median req/s over the same app's /bare in this run. CPU µs/req: CPU time of the",
-  'app process per request; CPU × bare compares those, and moves less when other processes',
-  'share the machine. Stytch calls: API calls the emulator received during the measured rounds.',
+  'req/s, CPU µs/req, p50, p99: medians over rounds. × bare: median over rounds of req/s over',
+  "the same app's /bare in the same round (seconds apart). CPU µs/req: CPU time of the app",
+  'process per request; CPU × bare compares those, and moves less when other processes share',
+  'the machine. Stytch calls: API calls the emulator received during the measured rounds.',
 ].join('\n')
 
 /** The aligned table: one line per route, numbers right-aligned. */

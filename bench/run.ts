@@ -11,15 +11,16 @@
  * address list instead (`--trust-proxy loopback`), Express parses the peer's address on every
  * `req.secure`, which the guard reads and a bare route does not: a cost of that setting.
  *
- * A round loads one route; rounds take turns across routes, in reverse order every other time,
- * so a drifting (or shared) machine weighs on all of them alike. Reported per route: medians
- * over rounds of req/s and of the app's CPU time per request, their ratio to the same app's
- * `/bare`, latency, and the Stytch API calls the emulator saw during the measured rounds.
+ * A round loads one route; rounds take turns across routes (an app's routes one after another),
+ * in reverse order every other time, so a drifting (or shared) machine weighs on all of them
+ * alike. Reported per route: medians over rounds of req/s and of the app's CPU time per request,
+ * the median over rounds of their ratio to the same app's `/bare` in that round, latency, and
+ * the Stytch API calls the emulator saw during the measured rounds.
  *
  * Exits 1, after printing, when a guarded route is under 0.90× its bare route, when a guard
  * called Stytch in steady state, or when any response was not the route's 200 and body.
  *
- *   npm run bench                                  5 rounds of 3 s per route, about 2½ minutes
+ *   npm run bench                                  8 rounds of 2 s per route, about 3¼ minutes
  *   npm run bench -- --quick                       a smoke test (no ratio gate)
  *   npm run bench -- --routes koa/guarded          only these routes (and their bare route)
  *   npm run bench -- --rounds 7 --duration 2 --connections 20 --warmup 1 --trust-proxy loopback
@@ -100,8 +101,8 @@ function settingsFrom(args: string[]): Settings {
   const { quick } = values
   return {
     quick,
-    rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 5)),
-    seconds: positive('duration', values.duration, quick ? 0.2 : 3),
+    rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 8)),
+    seconds: positive('duration', values.duration, quick ? 0.2 : 2),
     warmupSeconds: positive('warmup', values.warmup, quick ? 0.1 : 1),
     connections: Math.round(positive('connections', values.connections, 10)),
     cpuProfile: values['cpu-prof'],

@@ -31,6 +31,8 @@ export type CookieRead =
   | { readonly state: 'present'; readonly value: string }
 
 const ABSENT: CookieRead = { state: 'absent' }
+/** Absent too, but seen once already: a second one makes it a duplicate. */
+const SEEN: CookieRead = { state: 'absent' }
 const DUPLICATE: CookieRead = { state: 'duplicate' }
 
 /** Reads one cookie; more than one cookie of that name reads as `duplicate`. */
@@ -45,12 +47,21 @@ function isSpaceOrTab(text: string, at: number): boolean {
   return code === 0x20 || code === 0x09
 }
 
-/** Whether `text` holds `name` at `at` (`startsWith` with a position is several times slower). */
+/** One sticky pattern per cookie name: V8 matches it in native code. */
+const matchers = new Map<string, RegExp>()
+
+/**
+ * Whether `text` holds `name` at `at`. A sticky pattern is several times quicker than comparing
+ * character by character, `startsWith` with a position, or a slice.
+ */
 function isAt(text: string, at: number, name: string): boolean {
-  for (let index = 0; index < name.length; index += 1) {
-    if (text.charCodeAt(at + index) !== name.charCodeAt(index)) return false
+  let matcher = matchers.get(name)
+  if (matcher === undefined) {
+    matcher = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'y')
+    matchers.set(name, matcher)
   }
-  return true
+  matcher.lastIndex = at
+  return matcher.test(text)
 }
 
 /** Whether `String.prototype.trim` removes the character at `at` (whitespace or a line end). */
@@ -86,49 +97,45 @@ function trimmed(header: string, start: number, end: number): string {
  * Names are compared in place: slicing every name in the header cost more than the rest.
  */
 export function readCookies(header: string | undefined, names: readonly string[]): CookieRead[] {
-  const counts = names.map(() => 0)
-  const values: (string | undefined)[] = names.map(() => undefined)
-  if (header !== undefined) {
-    const length = header.length
-    let start = 0
-    while (start < length) {
-      const eq = header.indexOf('=', start)
-      if (eq === -1) break
-      let end = header.indexOf(';', start)
-      if (end === -1) end = length
-      if (eq > end) {
-        // A pair without "=": its name starts after the last ";" before this "=".
-        start = header.lastIndexOf(';', eq - 1) + 1
+  // Each name's read so far: ABSENT (not seen), SEEN (seen once, no value), present, DUPLICATE.
+  const reads: CookieRead[] = names.map(() => ABSENT)
+  if (header === undefined) return reads
+  const length = header.length
+  let start = 0
+  while (start < length) {
+    const eq = header.indexOf('=', start)
+    if (eq === -1) break
+    let end = header.indexOf(';', start)
+    if (end === -1) end = length
+    if (eq > end) {
+      // A pair without "=": its name starts after the last ";" before this "=".
+      start = header.lastIndexOf(';', eq - 1) + 1
+      continue
+    }
+    let keyStart = start
+    let keyEnd = eq
+    while (keyStart < keyEnd && isSpaceOrTab(header, keyStart)) keyStart += 1
+    while (keyEnd > keyStart && isSpaceOrTab(header, keyEnd - 1)) keyEnd -= 1
+    const keyLength = keyEnd - keyStart
+    for (let index = 0; index < names.length; index += 1) {
+      const name = names[index] ?? ''
+      let value: string | undefined
+      if (keyLength === name.length && isAt(header, keyStart, name)) {
+        value = trimmed(header, eq + 1, end)
+      } else if (!(
+        keyLength > name.length &&
+        (isTrimmedAway(header, keyStart) || isTrimmedAway(header, keyEnd - 1)) &&
+        header.slice(keyStart, keyEnd).trim() === name
+      )) {
         continue
       }
-      let keyStart = start
-      let keyEnd = eq
-      while (keyStart < keyEnd && isSpaceOrTab(header, keyStart)) keyStart += 1
-      while (keyEnd > keyStart && isSpaceOrTab(header, keyEnd - 1)) keyEnd -= 1
-      const keyLength = keyEnd - keyStart
-      for (let index = 0; index < names.length; index += 1) {
-        const name = names[index] ?? ''
-        if (keyLength === name.length && isAt(header, keyStart, name)) {
-          counts[index] = (counts[index] ?? 0) + 1
-          values[index] ??= trimmed(header, eq + 1, end)
-        } else if (
-          keyLength > name.length &&
-          (isTrimmedAway(header, keyStart) || isTrimmedAway(header, keyEnd - 1)) &&
-          header.slice(keyStart, keyEnd).trim() === name
-        ) {
-          // Other whitespace around the name (a parser that trims more would read it).
-          counts[index] = (counts[index] ?? 0) + 1
-        }
-      }
-      start = end + 1
+      // The name again, or wrapped in other whitespace (a parser that trims more reads it).
+      if (reads[index] !== ABSENT) reads[index] = DUPLICATE
+      else reads[index] = value === undefined || value === '' ? SEEN : { state: 'present', value }
     }
+    start = end + 1
   }
-  return names.map((_, index): CookieRead => {
-    const count = counts[index] ?? 0
-    if (count > 1) return DUPLICATE
-    const value = values[index]
-    return value === undefined || value === '' ? ABSENT : { state: 'present', value }
-  })
+  return reads
 }
 
 interface CookieAttributes {

@@ -49,6 +49,11 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 })
 const NO_COOKIES: readonly string[] = Object.freeze([])
 
+/** The reply that lets a request through with `session` and sets nothing but the defaults. */
+export function admit(session: MemberSession): Reply {
+  return { headers: DEFAULT_HEADERS, cookies: NO_COOKIES, outcome: { kind: 'next', session } }
+}
+
 /** Collects the cookies of one reply, then finishes it with one outcome. */
 export class ReplyBuilder {
   // Made on first write: the guard builds a reply on every request, and nearly all of them

@@ -65,8 +65,9 @@ class KoaAuthRequest implements AuthRequest {
     this.#ctx = ctx
   }
 
+  /** Read from Node's request: `ctx.method` is a delegated getter, a lookup of its own. */
   get method(): string {
-    return this.#ctx.method
+    return this.#ctx.req.method ?? ''
   }
 
   get url(): string {

@@ -7,7 +7,7 @@ import type { Engine, Handler } from '../engine.js'
 import { MfaError, type MfaErrorCode } from '../errors.js'
 import type { AuthRequest, Reply } from '../http.js'
 import type { RequireMfaConfig } from '../options.js'
-import { ReplyBuilder, wantsRedirect, withQuery } from '../reply.js'
+import { ReplyBuilder, admit, wantsRedirect, withQuery } from '../reply.js'
 import { SAFE_METHODS, assertSameSite } from '../request-guard.js'
 import { safeReturnTo } from '../return-to.js'
 import {
@@ -107,8 +107,29 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
     return reply.next(verified.memberSession)
   }
 
+  /**
+   * The path nearly every request takes: a safe method and a JWT this instance verified, still
+   * inside its window, that passes every check. Allocates no reply builder; `undefined` means
+   * "take the full path", which decides (and explains) everything else.
+   */
+  function recallAdmitted(req: AuthRequest): MemberSession | undefined {
+    if (options.checkWithStytch || !SAFE_METHODS.has(req.method)) return undefined
+    let stored
+    try {
+      stored = readSessionTokens(req, config)
+    } catch {
+      return undefined
+    }
+    if (stored.state !== 'present') return undefined
+    const at = nowMs()
+    const known = verifier.recall(stored.tokens, at)
+    return known !== undefined && denialOf(known, options, at) === undefined ? known : undefined
+  }
+
   /** Not `async`: nearly every request is answered without waiting on anything. */
   return function requireMfa(req) {
+    const admitted = recallAdmitted(req)
+    if (admitted !== undefined) return admit(admitted)
     const reply = new ReplyBuilder()
     // An admin POST (PUT, DELETE…) from another site rides on the member's SameSite=Lax cookies
     // from a sibling subdomain, or on any cookie without Fetch Metadata: refused before anything
@@ -134,8 +155,8 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
     }
     if (stored.state !== 'present') return deny(req, reply, new MfaError('not_signed_in'))
     if (!options.checkWithStytch) {
-      // A JWT this instance verified, still inside its window: the same checks as after
-      // verify(), without a promise.
+      // Remembered but refused (expired session, no SMS factor, stale, forbidden): the same
+      // checks as after verify(), without a promise.
       const at = nowMs()
       const known = verifier.recall(stored.tokens, at)
       if (known !== undefined) {
