@@ -81,6 +81,18 @@ function isTrimmedAway(text: string, at: number): boolean {
   )
 }
 
+/**
+ * Whether the key between `start` and `end` is `name` wrapped in whitespace other than spaces
+ * and tabs: a parser that trims more would read it as the name, so it counts as one.
+ */
+function isWrappedName(header: string, start: number, end: number, name: string): boolean {
+  return (
+    end - start > name.length &&
+    (isTrimmedAway(header, start) || isTrimmedAway(header, end - 1)) &&
+    header.slice(start, end).trim() === name
+  )
+}
+
 /** `header` between `start` and `end`, without the spaces and tabs around it (as `cookie` trims). */
 function trimmed(header: string, start: number, end: number): string {
   while (start < end && isSpaceOrTab(header, start)) start += 1
@@ -94,7 +106,8 @@ function trimmed(header: string, start: number, end: number): string {
  * pair's value, and a name repeated — even with other whitespace around it — is `duplicate`.
  * Values are taken as sent, not URL-decoded: every value the library sets (Stytch's tokens,
  * sealed cookies) is URL-safe, so a `%` only ever marks a value that is not one of them.
- * Names are compared in place: slicing every name in the header cost more than the rest.
+ * Names are matched in place (a sticky pattern each): slicing every name in the header cost
+ * more than the rest.
  */
 export function readCookies(header: string | undefined, names: readonly string[]): CookieRead[] {
   // Each name's read so far: ABSENT (not seen), SEEN (seen once, no value), present, DUPLICATE.
@@ -119,17 +132,10 @@ export function readCookies(header: string | undefined, names: readonly string[]
     const keyLength = keyEnd - keyStart
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] ?? ''
-      let value: string | undefined
-      if (keyLength === name.length && isAt(header, keyStart, name)) {
-        value = trimmed(header, eq + 1, end)
-      } else if (!(
-        keyLength > name.length &&
-        (isTrimmedAway(header, keyStart) || isTrimmedAway(header, keyEnd - 1)) &&
-        header.slice(keyStart, keyEnd).trim() === name
-      )) {
-        continue
-      }
-      // The name again, or wrapped in other whitespace (a parser that trims more reads it).
+      const exact = keyLength === name.length && isAt(header, keyStart, name)
+      if (!exact && !isWrappedName(header, keyStart, keyEnd, name)) continue
+      const value = exact ? trimmed(header, eq + 1, end) : undefined
+      // A second one, exact or wrapped, makes a duplicate; only an exact name gives a value.
       if (reads[index] !== ABSENT) reads[index] = DUPLICATE
       else reads[index] = value === undefined || value === '' ? SEEN : { state: 'present', value }
     }
