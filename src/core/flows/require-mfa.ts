@@ -48,9 +48,9 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
 
   function deny(
     req: AuthRequest,
-    reply: ReplyBuilder,
     error: MfaError,
     session?: MemberSession,
+    reply = new ReplyBuilder(),
   ): Reply {
     emit({
       type: 'mfa_denied',
@@ -89,7 +89,7 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
       // Only a definite "no such session" signs the member out; an outage must not.
       if (denial.code === 'not_signed_in')
         await clearSessionTokens(req, config, reply, { regenerate: false })
-      return deny(req, reply, denial)
+      return deny(req, denial, undefined, reply)
     }
     const at = now()
     if (verified.refreshed !== undefined) {
@@ -103,34 +103,15 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
       })
     }
     const code = denialOf(verified.memberSession, options, at.getTime())
-    if (code !== undefined) return deny(req, reply, new MfaError(code), verified.memberSession)
+    if (code !== undefined) return deny(req, new MfaError(code), verified.memberSession, reply)
     return reply.next(verified.memberSession)
   }
 
   /**
-   * The path nearly every request takes: a safe method and a JWT this instance verified, still
-   * inside its window, that passes every check. Allocates no reply builder; `undefined` means
-   * "take the full path", which decides (and explains) everything else.
+   * Not `async`, and no reply builder unless one is needed: nearly every request is a safe
+   * method with a JWT this instance verified, still inside its window, admitted at once.
    */
-  function recallAdmitted(req: AuthRequest): MemberSession | undefined {
-    if (options.checkWithStytch || !SAFE_METHODS.has(req.method)) return undefined
-    let stored
-    try {
-      stored = readSessionTokens(req, config)
-    } catch {
-      return undefined
-    }
-    if (stored.state !== 'present') return undefined
-    const at = nowMs()
-    const known = verifier.recall(stored.tokens, at)
-    return known !== undefined && denialOf(known, options, at) === undefined ? known : undefined
-  }
-
-  /** Not `async`: nearly every request is answered without waiting on anything. */
   return function requireMfa(req) {
-    const admitted = recallAdmitted(req)
-    if (admitted !== undefined) return admit(admitted)
-    const reply = new ReplyBuilder()
     // An admin POST (PUT, DELETE…) from another site rides on the member's SameSite=Lax cookies
     // from a sibling subdomain, or on any cookie without Fetch Metadata: refused before anything
     // else, like the flow routes refuse it. Found by the security suite (H9): a cross-site POST
@@ -140,31 +121,29 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
         assertSameSite(req, config)
       } catch (error) {
         if (!(error instanceof MfaError)) throw error
-        return deny(req, reply, error)
+        return deny(req, error)
       }
     }
     let stored
     try {
       stored = readSessionTokens(req, config)
     } catch (error) {
-      if (error instanceof MfaError) return reply.error(error)
+      if (error instanceof MfaError) return new ReplyBuilder().error(error)
       throw error
     }
     if (stored.state === 'duplicate') {
       emit({ type: 'request_refused', code: 'not_signed_in', ip: req.ip })
     }
-    if (stored.state !== 'present') return deny(req, reply, new MfaError('not_signed_in'))
+    if (stored.state !== 'present') return deny(req, new MfaError('not_signed_in'))
     if (!options.checkWithStytch) {
-      // Remembered but refused (expired session, no SMS factor, stale, forbidden): the same
-      // checks as after verify(), without a promise.
+      // Remembered: the same checks as after verify(), without a promise.
       const at = nowMs()
       const known = verifier.recall(stored.tokens, at)
       if (known !== undefined) {
         const code = denialOf(known, options, at)
-        if (code !== undefined) return deny(req, reply, new MfaError(code), known)
-        return reply.next(known)
+        return code === undefined ? admit(known) : deny(req, new MfaError(code), known)
       }
     }
-    return verifyThenDecide(req, reply, stored.tokens)
+    return verifyThenDecide(req, new ReplyBuilder(), stored.tokens)
   }
 }
