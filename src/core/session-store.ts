@@ -8,6 +8,7 @@ import { MfaError } from './errors.js'
 import type { AuthRequest, ServerSession } from './http.js'
 import type { MfaConfig } from './options.js'
 import type { ReplyBuilder } from './reply.js'
+import { StringCache } from './string-cache.js'
 import { cookiesAreSecure } from './transport.js'
 import type { SessionGrant } from '../stytch/port.js'
 
@@ -52,9 +53,47 @@ function serverSessionOf(
 }
 
 const ABSENT: SessionRead = { state: 'absent' }
+const DUPLICATE: SessionRead = { state: 'duplicate' }
 const ABSENT_COOKIE: CookieRead = { state: 'absent' }
 const SECURE_NAMES = [cookieName('sessionToken', true), cookieName('sessionJwt', true)] as const
 const PLAIN_NAMES = [cookieName('sessionToken', false), cookieName('sessionJwt', false)] as const
+
+/** Cookie headers remembered with what they read as, per set of names (≤ 8 MB together). */
+const REMEMBERED_HEADERS = 1000
+const LONGEST_REMEMBERED_HEADER = 4096
+
+/**
+ * What recent `Cookie` headers read as. Reading is a function of the header alone, and a client
+ * sends the same header request after request: the guard then compares it instead of parsing
+ * it, and hands the verifier the very token strings it saw last time (a pointer comparison).
+ */
+const recentReads = {
+  secure: new StringCache<SessionRead>(REMEMBERED_HEADERS),
+  plain: new StringCache<SessionRead>(REMEMBERED_HEADERS),
+}
+
+function readTokenCookies(header: string | undefined, secure: boolean): SessionRead {
+  if (header === undefined) return ABSENT
+  const recent = secure ? recentReads.secure : recentReads.plain
+  const known = recent.get(header)
+  if (known !== undefined) return known
+  const names = secure ? SECURE_NAMES : PLAIN_NAMES
+  const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(header, names)
+  let read: SessionRead
+  if (token.state === 'duplicate' || jwt.state === 'duplicate') read = DUPLICATE
+  else if (token.state === 'absent' && jwt.state === 'absent') read = ABSENT
+  else {
+    read = {
+      state: 'present',
+      tokens: {
+        sessionToken: token.state === 'present' ? token.value : undefined,
+        sessionJwt: jwt.state === 'present' ? jwt.value : undefined,
+      },
+    }
+  }
+  if (header.length <= LONGEST_REMEMBERED_HEADER) recent.set(header, read)
+  return read
+}
 
 /** Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. */
 export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionRead {
@@ -66,17 +105,7 @@ export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionR
       ? ABSENT
       : { state: 'present', tokens: stored }
   }
-  const names = cookiesAreSecure(req, config.allowInsecureCookies) ? SECURE_NAMES : PLAIN_NAMES
-  const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(req.header('cookie'), names)
-  if (token.state === 'duplicate' || jwt.state === 'duplicate') return { state: 'duplicate' }
-  if (token.state === 'absent' && jwt.state === 'absent') return ABSENT
-  return {
-    state: 'present',
-    tokens: {
-      sessionToken: token.state === 'present' ? token.value : undefined,
-      sessionJwt: jwt.state === 'present' ? jwt.value : undefined,
-    },
-  }
+  return readTokenCookies(req.header('cookie'), cookiesAreSecure(req, config.allowInsecureCookies))
 }
 
 function sessionCookies(grant: SessionGrant, secure: boolean, now: Date): string[] {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { MfaError } from './errors.js'
 import type { SessionTokens } from './session-store.js'
+import { StringCache } from './string-cache.js'
 import type { MemberSession, SessionGrant, StytchPort } from '../stytch/port.js'
 
 export interface Verified {
@@ -16,8 +17,6 @@ export interface Verified {
 }
 
 interface Remembered {
-  /** The whole JWT: a hit needs it byte for byte, not only the key it is filed under. */
-  readonly sessionJwt: string
   readonly memberSession: MemberSession
   /** Epoch ms until which the verification may be reused. */
   readonly until: number
@@ -34,31 +33,15 @@ const JWT_LIFETIME_MS = (300 + 60) * 1000
 /** Signed-out credentials remembered at most (hashes: about 100 bytes each). */
 const REVOKED_CAPACITY = 50_000
 
-/**
- * What a verified JWT is filed under: a number made of its length and the last characters of
- * its signature. Hashing the whole JWT (1–2 KB, a new string on every request) cost more than the
- * rest of the guard, and a string key a slice and a hash; the tail of an RS256 signature is
- * random. Two JWTs with one key only take turns in the map: a hit compares the whole JWT.
- */
-function keyOf(sessionJwt: string): number {
-  const { length } = sessionJwt
-  let key = length
-  for (let index = Math.max(0, length - 8); index < length; index += 1) {
-    key = (Math.imul(key, 31) + sessionJwt.charCodeAt(index)) | 0
-  }
-  // Small integers stay unboxed in V8 (a Smi): no allocation to look one up.
-  return key & 0x3fffffff
-}
-
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url')
 }
 
 export class SessionVerifier {
   readonly #port: StytchPort
-  readonly #capacity: number
   readonly #now: () => Date
-  readonly #verified = new Map<number, Remembered>()
+  /** Verified JWTs, each until it expires. */
+  readonly #verified: StringCache<Remembered>
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
   /** Hashes of credentials signed out here, with the epoch ms until which they are refused. */
   readonly #revoked = new Map<string, number>()
@@ -67,7 +50,7 @@ export class SessionVerifier {
 
   constructor(port: StytchPort, capacity: number, now: () => Date) {
     this.#port = port
-    this.#capacity = capacity
+    this.#verified = new StringCache(capacity)
     this.#now = now
   }
 
@@ -78,7 +61,7 @@ export class SessionVerifier {
   recall(tokens: SessionTokens, now: number): MemberSession | undefined {
     const { sessionToken, sessionJwt } = tokens
     if (sessionJwt === undefined) return undefined
-    const known = this.#known(sessionJwt)
+    const known = this.#verified.get(sessionJwt)
     if (known === undefined || known.until <= now) return undefined
     // After a sign-out here, each JWT and token pair is hashed and looked up once, not on every
     // request: another JWT of a signed-out session must still be refused with its token.
@@ -104,7 +87,7 @@ export class SessionVerifier {
     }
     if (!checkWithStytch && sessionJwt !== undefined) {
       const now = this.#now().getTime()
-      const known = this.#known(sessionJwt)
+      const known = this.#verified.get(sessionJwt)
       if (known !== undefined && known.until > now) {
         return { memberSession: known.memberSession, refreshed: undefined }
       }
@@ -137,9 +120,7 @@ export class SessionVerifier {
 
   /** Forgets the remembered verification of a JWT (the next request verifies it again). */
   forget(sessionJwt: string | undefined): void {
-    if (sessionJwt !== undefined && this.#known(sessionJwt) !== undefined) {
-      this.#verified.delete(keyOf(sessionJwt))
-    }
+    if (sessionJwt !== undefined) this.#verified.delete(sessionJwt)
   }
 
   /**
@@ -225,25 +206,7 @@ export class SessionVerifier {
     return grant
   }
 
-  #known(sessionJwt: string): Remembered | undefined {
-    const entry = this.#verified.get(keyOf(sessionJwt))
-    return entry?.sessionJwt === sessionJwt ? entry : undefined
-  }
-
   #store(sessionJwt: string, memberSession: MemberSession, until: number): void {
-    if (this.#capacity === 0) return
-    const key = keyOf(sessionJwt)
-    this.#verified.delete(key)
-    this.#verified.set(key, {
-      sessionJwt,
-      memberSession,
-      until,
-      clearedToken: undefined,
-      clearedAt: -1,
-    })
-    if (this.#verified.size > this.#capacity) {
-      const oldest = this.#verified.keys().next()
-      if (oldest.done !== true) this.#verified.delete(oldest.value)
-    }
+    this.#verified.set(sessionJwt, { memberSession, until, clearedToken: undefined, clearedAt: -1 })
   }
 }
