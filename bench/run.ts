@@ -20,7 +20,7 @@
  * Exits 1, after printing, when a guarded route is under 0.90× its bare route, when a guard
  * called Stytch in steady state, or when any response was not the route's 200 and body.
  *
- *   npm run bench                                  8 rounds of 2 s per route, about 3¼ minutes
+ *   npm run bench                                  24 rounds of 0.5 s per route, about 3½ minutes
  *   npm run bench -- --quick                       a smoke test (no ratio gate)
  *   npm run bench -- --routes koa/guarded          only these routes (and their bare route)
  *   npm run bench -- --rounds 7 --duration 2 --connections 20 --warmup 1 --trust-proxy loopback
@@ -101,8 +101,8 @@ function settingsFrom(args: string[]): Settings {
   const { quick } = values
   return {
     quick,
-    rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 8)),
-    seconds: positive('duration', values.duration, quick ? 0.2 : 2),
+    rounds: Math.round(positive('rounds', values.rounds, quick ? 1 : 24)),
+    seconds: positive('duration', values.duration, quick ? 0.2 : 0.5),
     warmupSeconds: positive('warmup', values.warmup, quick ? 0.1 : 1),
     connections: Math.round(positive('connections', values.connections, 10)),
     cpuProfile: values['cpu-prof'],

@@ -66,6 +66,7 @@ const LONGEST_REMEMBERED_HEADER = 4096
  * What recent `Cookie` headers read as. Reading is a function of the header alone, and a client
  * sends the same header request after request: the guard then compares it instead of parsing
  * it, and hands the verifier the very token strings it saw last time (a pointer comparison).
+ * Each entry keeps the first header, which its token strings are slices of.
  */
 const recentReads = {
   secure: new StringCache<SessionRead>(REMEMBERED_HEADERS),

@@ -40,7 +40,10 @@ function digest(value: string): string {
 export class SessionVerifier {
   readonly #port: StytchPort
   readonly #now: () => Date
-  /** Verified JWTs, each until it expires. */
+  /**
+   * Verified JWTs, each until it expires. A JWT Stytch returned at sign-in is another string than
+   * the one later read from the member's cookie: after one full comparison, the latter is kept.
+   */
   readonly #verified: StringCache<Remembered>
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
   /** Hashes of credentials signed out here, with the epoch ms until which they are refused. */
@@ -50,7 +53,7 @@ export class SessionVerifier {
 
   constructor(port: StytchPort, capacity: number, now: () => Date) {
     this.#port = port
-    this.#verified = new StringCache(capacity)
+    this.#verified = new StringCache(capacity, { keepLatest: true })
     this.#now = now
   }
 

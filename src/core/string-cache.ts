@@ -4,7 +4,7 @@
  */
 
 interface Entry<V> {
-  /** The string last found equal: see `get`. */
+  /** The string stored, or with `keepLatest` the one last found equal. */
   text: string
   readonly value: V
 }
@@ -28,18 +28,23 @@ function keyOf(text: string): number {
 export class StringCache<V> {
   readonly #entries = new Map<number, Entry<V>>()
   readonly #capacity: number
+  readonly #keepLatest: boolean
 
-  /** @param capacity entries kept at most; 0 keeps none. */
-  constructor(capacity: number) {
+  /**
+   * @param capacity entries kept at most; 0 keeps none.
+   * @param keepLatest on a hit, keep the string just compared instead of the stored one: worth it
+   *   when callers present one string again and again (the JWT read from a remembered header),
+   *   as the next comparison is then a pointer check; not when each string is new (a header).
+   */
+  constructor(capacity: number, { keepLatest = false }: { readonly keepLatest?: boolean } = {}) {
     this.#capacity = capacity
+    this.#keepLatest = keepLatest
   }
 
   get(text: string): V | undefined {
     const entry = this.#entries.get(keyOf(text))
     if (entry === undefined || entry.text !== text) return undefined
-    // The string just compared is kept instead: when it is the one callers hold on to (a token
-    // read from a remembered header), the next comparison is a pointer check, not 1–2 KB.
-    entry.text = text
+    if (this.#keepLatest) entry.text = text
     return entry.value
   }
 
