@@ -1,0 +1,57 @@
+import type { NextFunction, Request, Response } from 'express'
+import express5 from 'express'
+import express4 from 'express4'
+import request from 'supertest'
+import { describe, expect, it } from 'vitest'
+import { admit } from '../../src/core/reply.js'
+import { applyReply, verifiedSession } from '../../src/express/adapter.js'
+import type { MemberSession } from '../../src/stytch/port.js'
+
+const session: MemberSession = {
+  memberSessionId: 'ms-1',
+  memberId: 'member-1',
+  organizationId: 'org-1',
+  organizationSlug: 'acme',
+  startedAt: new Date(0),
+  expiresAt: new Date(3_600_000),
+  authenticationFactors: [],
+  roles: [],
+}
+
+function admitting(req: Request, res: Response, next: NextFunction): void {
+  applyReply(admit(session), req, res, next)
+}
+
+function show(req: Request, res: Response): void {
+  res.json({
+    helper: verifiedSession(req)?.memberId ?? null,
+    property: req.stytchMemberSession?.memberId ?? null,
+    localsKeys: Reflect.ownKeys({ ...res.locals }).map(String),
+  })
+}
+
+describe.each([
+  ['Express 5', express5],
+  ['Express 4', express4],
+])('applyReply() on %s', (_name, express) => {
+  describe('when the request is admitted', () => {
+    it('makes the session readable from the request, and from nothing a view is given', async () => {
+      const app = express()
+      app.get('/admin', admitting, show)
+      const res = await request(app).get('/admin')
+      expect(res.body).toEqual({ helper: 'member-1', property: 'member-1', localsKeys: [] })
+      expect(res.headers['cache-control']).toBe('no-store')
+    })
+  })
+
+  describe('when the request was not admitted', () => {
+    it('reads no session, even from a request next to an admitted one', async () => {
+      const app = express()
+      app.get('/admin', admitting, show)
+      app.get('/open', show)
+      await request(app).get('/admin')
+      const res = await request(app).get('/open')
+      expect(res.body).toEqual({ helper: null, property: null, localsKeys: [] })
+    })
+  })
+})
