@@ -18,7 +18,14 @@ const VERIFIED: unique symbol = Symbol('stytchMemberSession')
 
 type Locals = Record<PropertyKey, unknown>
 
-function keepVerified(res: Response, session: MemberSession): void {
+/** Hosts that run Express middleware without linking `req.res` (connect, polka): a WeakMap. */
+const verifiedElsewhere = new WeakMap<object, MemberSession>()
+
+function keepVerified(req: Request, res: Response, session: MemberSession): void {
+  if (req.res !== res) {
+    verifiedElsewhere.set(req, session)
+    return
+  }
   const locals = (res.locals as Locals | undefined) ?? (res.locals = Object.create(null) as Locals)
   Object.defineProperty(locals, VERIFIED, { value: session, configurable: true })
 }
@@ -164,7 +171,7 @@ export function applyReply(reply: Reply, req: Request, res: Response, next: Next
   const { outcome } = reply
   switch (outcome.kind) {
     case 'next':
-      keepVerified(res, outcome.session)
+      keepVerified(req, res, outcome.session)
       // A value another middleware put on the request itself is replaced, as it always was.
       if (Object.hasOwn(req, PROPERTY) || !exposeOnPrototype(req)) {
         req.stytchMemberSession = outcome.session
@@ -192,5 +199,5 @@ export function verifiedSession(req: Request): MemberSession | undefined {
   const locals = req.res?.locals as Locals | undefined
   return locals !== undefined && Object.hasOwn(locals, VERIFIED)
     ? (locals[VERIFIED] as MemberSession)
-    : undefined
+    : verifiedElsewhere.get(req)
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import express5 from 'express'
 import express4 from 'express4'
+import { createServer } from 'node:http'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { admit } from '../../src/core/reply.js'
@@ -52,6 +53,27 @@ describe.each([
       await request(app).get('/admin')
       const res = await request(app).get('/open')
       expect(res.body).toEqual({ helper: null, property: null, localsKeys: [] })
+    })
+  })
+})
+
+describe('applyReply() on a host that does not link req.res (plain Node http, connect)', () => {
+  it('still makes the admitted session readable from the request', async () => {
+    const server = createServer((req, res) => {
+      admitting(req as Request, res as Response, () => {
+        show(
+          req as Request,
+          Object.assign(res, {
+            json: (body: unknown) => res.end(JSON.stringify(body)),
+          }) as unknown as Response,
+        )
+      })
+    })
+    const res = await request(server).get('/admin')
+    expect(JSON.parse(res.text)).toEqual({
+      helper: 'member-1',
+      property: 'member-1',
+      localsKeys: [],
     })
   })
 })
