@@ -89,6 +89,8 @@ describe.concurrent('stytch-b2b-emulator (CLI)', () => {
       ])
       const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/)
       expect(url).not.toMatch(/:0\/$/)
+      // Each banner line is a write of its own: wait for the last before reading the others.
+      await cli.waitFor(/outbox\s+http/)
       expect(cli.output()).toContain('project-test-cli')
       expect(cli.output()).toContain('secret-test-cli')
       expect(cli.output()).toContain('acme (1 members)')
