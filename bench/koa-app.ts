@@ -20,7 +20,7 @@ async function floor(ctx: Context, next: Next): Promise<void> {
   await next()
 }
 
-const app = new Koa({ proxy: true })
+const app = new Koa({ proxy: true, maxIpsCount: 1 })
 const router = new Router()
 router.get('/bare', ok)
 router.get('/floor', floor, ok)

@@ -12,7 +12,10 @@ import { Limits } from './limits.js'
 import type { MfaConfig } from './options.js'
 import { ReplyBuilder, wantsRedirect, type RespondWith } from './reply.js'
 import { assertSameSitePost } from './request-guard.js'
+import { Revocations } from './revocations.js'
+import { RevokeRetries } from './revoke-retries.js'
 import { createSealer, type Sealer } from './seal.js'
+import { checkSessionStorage } from './session-store.js'
 import { SessionVerifier } from './session-verifier.js'
 import { secureCookies } from './transport.js'
 import type { StytchPort } from '../stytch/port.js'
@@ -22,6 +25,10 @@ export interface Engine {
   readonly port: StytchPort
   readonly sealer: Sealer
   readonly verifier: SessionVerifier
+  /** Signed-out sessions, refused by id (shared through `revocationStore` when set). */
+  readonly revocations: Revocations
+  /** Revocations Stytch did not confirm at logout, tried again. */
+  readonly revokeRetries: RevokeRetries
   readonly limits: Limits
   readonly emit: EmitEvent
   readonly now: () => Date
@@ -38,15 +45,23 @@ export function createEngine(
 ): Engine {
   const [secret = ''] = config.cookieSecrets
   const now = clock ?? (() => new Date())
+  const nowMs = clock === undefined ? Date.now : () => clock().getTime()
+  const limits = new Limits(config.limits, limitStore, secret)
+  const emit = createEmitter(config.onEvent)
+  const revocations = new Revocations(config.revocationStore, nowMs)
   return {
     config,
     port,
     sealer: createSealer(config.cookieSecrets, 'pending-login'),
-    verifier: new SessionVerifier(port, config.jwtCacheSize, now),
-    limits: new Limits(config.limits, limitStore, secret),
-    emit: createEmitter(config.onEvent),
+    verifier: new SessionVerifier(port, config.jwtCacheSize, now, revocations, (ip) =>
+      limits.beforeUnverifiedCall(ip),
+    ),
+    revocations,
+    revokeRetries: new RevokeRetries(port, emit, nowMs),
+    limits,
+    emit,
     now,
-    nowMs: clock === undefined ? Date.now : () => clock().getTime(),
+    nowMs,
   }
 }
 
@@ -93,6 +108,7 @@ export async function runFlow<S extends z.ZodType>(
     // Every step changes state: POST from this site only, cookies that can be Secure, a body
     // that passes its schema — checked before anything reaches Stytch.
     assertSameSitePost(req, config)
+    checkSessionStorage(req, config)
     const secure = secureCookies(req, config.allowInsecureCookies)
     const body = await readBody(req, spec.body, config.bodyLimitBytes)
     return await step({ reply: new ReplyBuilder(), redirect, secure, body })

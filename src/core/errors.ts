@@ -39,6 +39,8 @@ export const MfaErrorCode = {
   RateLimited: 'rate_limited',
   /** The store behind the rate limits failed: refused rather than unlimited. 503. */
   LimitsUnavailable: 'limits_unavailable',
+  /** The revocation store (Redis) has not delivered the sign-outs on record yet. 503. */
+  RevocationsUnavailable: 'revocations_unavailable',
   /** Stytch answered with an error the library does not expect. 502. */
   StytchError: 'stytch_error',
   /** Stytch answered with a body the library could not trust. 502. */
@@ -72,6 +74,7 @@ export const statusOf: Readonly<Record<MfaErrorCode, number>> = {
   otp_locked: 429,
   rate_limited: 429,
   limits_unavailable: 503,
+  revocations_unavailable: 503,
   stytch_error: 502,
   stytch_bad_response: 502,
   stytch_unavailable: 503,
@@ -98,6 +101,7 @@ export const messageOf: Readonly<Record<MfaErrorCode, string>> = {
   otp_locked: 'Too many wrong codes. Start again.',
   rate_limited: 'Too many attempts. Wait and try again.',
   limits_unavailable: 'Sign-in is not available right now. Try again.',
+  revocations_unavailable: 'This page is not available right now. Try again.',
   stytch_error: 'Sign-in failed. Try again.',
   stytch_bad_response: 'Sign-in is not available right now. Try again.',
   stytch_unavailable: 'Sign-in is not available right now. Try again.',

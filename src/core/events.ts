@@ -32,7 +32,21 @@ export type MfaEvent =
   | (EventBase & { readonly type: 'mfa_denied'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'request_refused'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'session_refreshed' })
-  | (EventBase & { readonly type: 'logout'; readonly revoked: boolean })
+  | (EventBase & {
+      readonly type: 'logout'
+      /**
+       * Stytch confirmed the revocation. When false for a signed-in session, the session is
+       * refused here (and through a revocation store everywhere) until it lapses, and the revoke
+       * is tried again until Stytch confirms (`session_revoked`).
+       */
+      readonly revoked: boolean
+      /** A verified session was signed out (false: the cookies named no live session). */
+      readonly signedIn: boolean
+    })
+  /** Stytch confirmed a revocation it had failed at logout. */
+  | (EventBase & { readonly type: 'session_revoked' })
+  /** A revocation Stytch never confirmed was given up (too many waiting); still refused here. */
+  | (EventBase & { readonly type: 'revoke_abandoned' })
 
 export type EmitEvent = (event: MfaEvent) => void
 

@@ -12,6 +12,19 @@ export interface ServerSession {
   write(value: unknown): void
   /** Replaces the session id (fixation defence); the new session starts empty. */
   regenerate(): Promise<void>
+  /**
+   * Where the middleware keeps the session's data: `client` when the data itself rides in a
+   * cookie (koa-session without a store), which would put Stytch's tokens in the browser.
+   */
+  readonly keptIn: 'server' | 'client'
+  /** The attributes the middleware gives its session cookie, as far as it says. */
+  readonly cookie: SessionCookieAttributes
+}
+
+/** A session middleware's cookie settings, as it reports them (`undefined`: not said). */
+export interface SessionCookieAttributes {
+  readonly httpOnly: boolean | undefined
+  readonly sameSite: unknown
 }
 
 /** The request, as the core sees it. */
@@ -26,7 +39,10 @@ export interface AuthRequest {
   readonly ip: string | undefined
   /** A header by lower-case name; repeated headers joined with `, `. */
   header(name: string): string | undefined
-  /** The body an app body parser already parsed, or `undefined` when none ran. */
+  /**
+   * What an app body parser made of the body (a parsed value, text or bytes), reported only when
+   * the request stream was read; `undefined` when it is unread, for `readBody` to read.
+   */
   readonly parsedBody: unknown
   /** Reads the raw body (at most `limit` bytes, else `payload_too_large`). */
   readBody(limit: number): Promise<Buffer>

@@ -1,8 +1,9 @@
 /**
  * @module The abuse limits: SMS sends (cooldown, per member, phone and IP), email sends (per
- * address and IP), and code attempts (per challenge, and per member across resends — NIST SP
- * 800-63B-4 §3.2.2: a new code never resets the failure count). Keys never hold an address, a
- * phone number or a token in clear: they are keyed hashes.
+ * address and IP), code attempts (per challenge; for SMS also per member across resends — NIST
+ * SP 800-63B-4 §3.2.2: a new code never resets the failure count), and Stytch calls made for
+ * credentials that did not verify locally (per IP). Every key is a keyed hash: the store never
+ * holds an IP, an address, a phone number, a member id or a token in clear.
  */
 import { createHmac, hkdfSync } from 'node:crypto'
 import ipaddr from 'ipaddr.js'
@@ -21,19 +22,24 @@ export interface LimitsConfig {
   readonly attemptsPerCode: number
   readonly failuresPerMember: number
   readonly lockoutSeconds: number
+  readonly unverifiedCallsPerIpPerMinute: number
 }
 
 /** What one reserved code attempt becomes once Stytch answered. */
 export interface Attempt {
-  /** The code was right: the member's failure count starts over. */
+  /** The code was right: it was no guess, and the member's failure count starts over. */
   succeeded(): Promise<void>
   /** Stytch never judged the code (outage, expired login): the attempt is given back. */
   abandoned(): Promise<void>
 }
 
+const MINUTE = 60
 const HOUR = 3600
 const DAY = 86_400
-/** Stytch's intermediate sessions and email codes live at most this long. */
+/**
+ * Stytch's intermediate sessions and email codes live at most this long, and the email step's
+ * pending cookie less: a challenge's count never expires while the challenge can still be used.
+ */
 const CHALLENGE_SECONDS = 15 * 60
 
 /** IPv6 clients are counted per /64: one customer usually holds the whole prefix. */
@@ -43,6 +49,14 @@ export function clientKey(ip: string | undefined): string {
   if (parsed.kind() === 'ipv4') return parsed.toString()
   const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4)
   return `${parts.map((part) => part.toString(16)).join(':')}::/64`
+}
+
+/**
+ * An email address as the inbox it reaches: Stytch matches addresses without regard to case,
+ * and one inbox is one budget whichever organization (id, slug or external id) is named.
+ */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
 }
 
 type Take = readonly [Counter, string]
@@ -57,8 +71,11 @@ export class Limits {
   readonly #smsIpHour: Counter
   readonly #emailAddressHour: Counter
   readonly #emailIpHour: Counter
-  readonly #attempts: Counter
+  readonly #smsAttempts: Counter
+  readonly #emailAttempts: Counter
+  readonly #cookielessEmailAttempts: Counter
   readonly #failures: Counter
+  readonly #unverifiedIpMinute: Counter
 
   constructor(config: LimitsConfig, store: LimitStore, secret: string) {
     this.#config = config
@@ -77,11 +94,23 @@ export class Limits {
       HOUR,
     )
     this.#emailIpHour = store.counter('email-ip-hour', config.emailPerIpPerHour, HOUR)
-    this.#attempts = store.counter('code-attempts', config.attemptsPerCode, CHALLENGE_SECONDS)
+    this.#smsAttempts = store.counter('sms-attempts', config.attemptsPerCode, CHALLENGE_SECONDS)
+    this.#emailAttempts = store.counter('email-attempts', config.attemptsPerCode, CHALLENGE_SECONDS)
+    // An hour, like the send budget: the bound on guesses per address is stated per hour.
+    this.#cookielessEmailAttempts = store.counter(
+      'email-cookieless-attempts',
+      config.attemptsPerCode,
+      HOUR,
+    )
     this.#failures = store.counter(
       'member-failures',
       config.failuresPerMember,
       config.lockoutSeconds,
+    )
+    this.#unverifiedIpMinute = store.counter(
+      'unverified-ip-minute',
+      config.unverifiedCallsPerIpPerMinute,
+      MINUTE,
     )
   }
 
@@ -90,9 +119,23 @@ export class Limits {
     return this.#config.smsCooldownSeconds
   }
 
-  /** A keyed hash: stable per value, useless to whoever reads the store. */
-  hash(value: string): string {
-    return createHmac('sha256', this.#key).update(value).digest('base64url').slice(0, 32)
+  /**
+   * A keyed hash: stable per value, useless to whoever reads the store. The kind keeps equal
+   * strings of different kinds (an IP and a member id) apart.
+   */
+  #hash(kind: string, value: string): string {
+    return createHmac('sha256', this.#key)
+      .update(`${kind}\0${value}`)
+      .digest('base64url')
+      .slice(0, 32)
+  }
+
+  #client(ip: string | undefined): string {
+    return this.#hash('ip', clientKey(ip))
+  }
+
+  #address(email: string): string {
+    return this.#hash('email', normaliseEmail(email))
   }
 
   /** Takes a point from each counter in order; refuses (giving earlier points back) at the first that is empty. */
@@ -103,7 +146,7 @@ export class Limits {
         const [counter, key] = take
         const result = await counter.consume(key)
         if (!result.allowed) {
-          await Promise.all(taken.map(([c, k]) => c.refund(k)))
+          await giveBack(taken)
           throw new MfaError(code, undefined, { retryAfterSeconds: result.retryAfterSeconds })
         }
         taken.push(take)
@@ -114,37 +157,54 @@ export class Limits {
     }
   }
 
-  /** Before an email code is sent. */
-  async beforeEmailSend(
-    organization: string,
-    email: string,
-    ip: string | undefined,
-  ): Promise<void> {
+  /**
+   * Before an email code is sent. Counted per inbox, across organizations and however the
+   * organization is named: each send also opens one email challenge (see
+   * {@link reserveEmailAttempt}), so this budget bounds the guesses at an address too.
+   */
+  async beforeEmailSend(email: string, ip: string | undefined): Promise<void> {
     await this.#takeAll(
       [
-        [this.#emailIpHour, clientKey(ip)],
-        [this.#emailAddressHour, this.hash(`${organization.toLowerCase()}|${email.toLowerCase()}`)],
+        [this.#emailIpHour, this.#client(ip)],
+        [this.#emailAddressHour, this.#address(email)],
       ],
       'rate_limited',
     )
   }
 
   #smsTakes(member: string, phone: string | undefined, ip: string | undefined): Take[] {
+    const memberKey = this.#hash('member', member)
     // The cooldown goes first: a burst is refused there without spending the longer budgets.
-    const takes: Take[] = this.#smsCooldown === undefined ? [] : [[this.#smsCooldown, member]]
-    takes.push([this.#smsMemberHour, member], [this.#smsMemberDay, member])
-    if (phone !== undefined) takes.push([this.#smsPhoneDay, this.hash(phone)])
-    if (ip !== undefined) takes.push([this.#smsIpHour, clientKey(ip)])
+    const takes: Take[] = this.#smsCooldown === undefined ? [] : [[this.#smsCooldown, memberKey]]
+    takes.push([this.#smsMemberHour, memberKey], [this.#smsMemberDay, memberKey])
+    if (phone !== undefined) takes.push([this.#smsPhoneDay, this.#hash('phone', phone)])
+    if (ip !== undefined) takes.push([this.#smsIpHour, this.#client(ip)])
     return takes
   }
 
-  /** Before an SMS code is sent to `member` (`organizationId:memberId`). */
-  async beforeSmsSend(
+  /**
+   * Sends an SMS code to `member` (`organizationId:memberId`, as Stytch named them) within the
+   * budgets. When Stytch refused the send with a 4xx (no SMS left), the member's and the
+   * phone's points are given back so a corrected retry is not kept waiting; the client's point
+   * stays, or refused sends would be free Stytch calls. On a timeout or a 5xx the SMS may have
+   * gone out: every point stays.
+   */
+  async sendSms<T>(
     member: string,
     phone: string | undefined,
     ip: string | undefined,
-  ): Promise<void> {
-    await this.#takeAll(this.#smsTakes(member, phone, ip), 'rate_limited')
+    send: () => Promise<T>,
+  ): Promise<T> {
+    const takes = this.#smsTakes(member, phone, ip)
+    await this.#takeAll(takes, 'rate_limited')
+    try {
+      return await send()
+    } catch (error) {
+      if (stytchRefused(error)) {
+        await giveBack(takes.filter(([counter]) => counter !== this.#smsIpHour)).catch(ignore)
+      }
+      throw error
+    }
   }
 
   /** Counts an SMS that Stytch sent by itself at primary login: it cost the same. */
@@ -157,38 +217,77 @@ export class Limits {
   }
 
   /**
-   * Reserves one code attempt against the challenge (an intermediate session, an email step)
-   * and the member's failure budget, before Stytch sees the code: parallel guesses cannot
-   * exceed either budget. Refused with `otp_locked`.
+   * Before a Stytch call made for a credential that did not verify locally (an unknown session
+   * token, a JWT this instance cannot check): such calls cost Stytch one for one, so each
+   * client has a budget per minute. Refused with `rate_limited`.
+   * @returns gives the point back; for a credential Stytch found to be a live session.
    */
-  async reserveAttempt(challenge: string, member: string): Promise<Attempt> {
-    const challengeKey = this.hash(challenge)
+  async beforeUnverifiedCall(ip: string | undefined): Promise<() => Promise<void>> {
+    const key = this.#client(ip)
+    await this.#takeAll([[this.#unverifiedIpMinute, key]], 'rate_limited')
+    // Given back when the credential was a live session after all (a refresh): members behind
+    // one address spend the budget only on what failed.
+    return () => this.#unverifiedIpMinute.refund(key).catch(ignore)
+  }
+
+  /**
+   * Reserves one SMS code attempt against the challenge (the intermediate session, or the
+   * session for step-up) and the member's failure budget, before Stytch sees the code:
+   * parallel guesses cannot exceed either budget. Refused with `otp_locked`.
+   */
+  async reserveSmsAttempt(challenge: string, member: string): Promise<Attempt> {
+    const challengeKey = this.#hash('sms-challenge', challenge)
+    const memberKey = this.#hash('member', member)
     await this.#takeAll(
       [
-        [this.#attempts, challengeKey],
-        [this.#failures, member],
+        [this.#smsAttempts, challengeKey],
+        [this.#failures, memberKey],
       ],
       'otp_locked',
     )
     // Best effort: a store hiccup here must not turn a right code into a failed sign-in.
     return {
-      // A right code ends the challenge: an email step keyed by the address starts over too.
       succeeded: () =>
-        Promise.all([this.#attempts.reset(challengeKey), this.#failures.reset(member)]).then(
+        Promise.all([this.#smsAttempts.reset(challengeKey), this.#failures.reset(memberKey)]).then(
           ignore,
           ignore,
         ),
       abandoned: () =>
-        Promise.all([this.#attempts.refund(challengeKey), this.#failures.refund(member)]).then(
-          ignore,
-          ignore,
-        ),
+        giveBack([
+          [this.#smsAttempts, challengeKey],
+          [this.#failures, memberKey],
+        ]).catch(ignore),
     }
   }
 
   /**
-   * Runs Stytch's verdict on a reserved attempt: a right code resets the member's failures, a
-   * wrong one keeps its point, anything else (Stytch down, login expired) gives it back.
+   * Reserves one email code attempt against a challenge, before Stytch sees the code. The
+   * challenge is the one the browser holds: the random `challenge` sealed into its pending
+   * cookie at the send, `attemptsPerCode` wrong codes each. A request without one (an API
+   * client naming the address in the body, a stranger) shares the address's single cookieless
+   * challenge. There is no budget per address or member here: a stranger's wrong codes can
+   * burn only challenges the stranger holds, never the owner's.
+   *
+   * The bound: each challenge but the cookieless one took an email send, so within an hour an
+   * address sees at most (`emailPerAddressPerHour` + 1) × `attemptsPerCode` wrong codes
+   * (budgets count in fixed windows, so a span across two windows may see twice that).
+   * Refused with `otp_locked`.
+   */
+  async reserveEmailAttempt(email: string, challenge: string | undefined): Promise<Attempt> {
+    const take: Take =
+      challenge === undefined
+        ? [this.#cookielessEmailAttempts, this.#address(email)]
+        : [this.#emailAttempts, this.#hash('email-challenge', challenge)]
+    await this.#takeAll([take], 'otp_locked')
+    // A right code was no guess: its point goes back, and a replay of the cookie still finds
+    // every wrong code counted (a reset would hand a copied cookie a fresh budget).
+    const back = () => giveBack([take]).catch(ignore)
+    return { succeeded: back, abandoned: back }
+  }
+
+  /**
+   * Runs Stytch's verdict on a reserved attempt: a right code succeeds it, a wrong one keeps its
+   * point, anything else (Stytch down, login expired) gives it back.
    */
   async judge<T>(attempt: Attempt, verdict: () => Promise<T>): Promise<T> {
     let result: T
@@ -201,6 +300,20 @@ export class Limits {
     await attempt.succeeded()
     return result
   }
+}
+
+/** Stytch answered the send with a refusal (4xx): it sent nothing. */
+function stytchRefused(error: unknown): boolean {
+  return (
+    error instanceof MfaError &&
+    error.stytchStatus !== undefined &&
+    error.stytchStatus >= 400 &&
+    error.stytchStatus < 500
+  )
+}
+
+async function giveBack(takes: readonly Take[]): Promise<void> {
+  await Promise.all(takes.map(([counter, key]) => counter.refund(key)))
 }
 
 function ignore(): void {

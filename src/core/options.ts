@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { MfaError } from './errors.js'
 import type { MfaEvent } from './events.js'
 import type { LimitStore } from './limit-store.js'
+import type { RevocationStore } from './revocation-store.js'
 import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
 
 export { STYTCH_SMS_LOCALES, type StytchSmsLocale } from '../stytch/locales.js'
@@ -135,16 +136,31 @@ export const mfaOptionsSchema = z.strictObject({
       smsPerPhonePerDay: z.number().int().min(1).max(10_000).default(10),
       /** SMS codes per client IP (IPv6: per /64) per hour. @default 30 */
       smsPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
-      /** Email codes per address per hour. @default 5 */
+      /**
+       * Email codes per address per hour, across organizations (trimmed, lower-case). It also
+       * bounds the wrong email codes an address can see: see `attemptsPerCode`. @default 5
+       */
       emailPerAddressPerHour: z.number().int().min(1).max(1000).default(5),
       /** Email codes per client IP (IPv6: per /64) per hour. @default 30 */
       emailPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
-      /** Wrong codes accepted per login (intermediate session or email step) before it is burned. @default 5 */
+      /**
+       * Wrong codes per challenge before it is burned: an SMS login (intermediate session), or
+       * an email send (the challenge sealed in that browser's pending cookie; requests without
+       * one share a single challenge per address). A stranger can burn only challenges they
+       * hold, never the owner's, and an address sees at most
+       * (`emailPerAddressPerHour` + 1) × `attemptsPerCode` wrong email codes per hour.
+       * @default 5
+       */
       attemptsPerCode: z.number().int().min(1).max(20).default(5),
-      /** Wrong codes per member, across resends, before a lockout (a right code resets it). @default 10 */
+      /** Wrong SMS codes per member, across resends, before a lockout (a right code resets it). @default 10 */
       failuresPerMember: z.number().int().min(1).max(100).default(10),
       /** Length of that lockout, in seconds. @default 3600 */
       lockoutSeconds: z.number().int().min(60).max(86_400).default(3600),
+      /**
+       * Stytch calls per client IP (IPv6: per /64) per minute made for credentials that did
+       * not verify locally (each costs a Stytch call). @default 60
+       */
+      unverifiedCallsPerIpPerMinute: z.number().int().min(1).max(100_000).default(60),
     })
     .prefault({}),
   /** Locale of SMS and email codes; when omitted, taken from `Accept-Language`. */
@@ -157,6 +173,21 @@ export const mfaOptionsSchema = z.strictObject({
   respondWith: respondWith.default('auto'),
   /** Largest request body the library reads, in bytes. @default 16384 */
   bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
+  /**
+   * Where sign-outs are shared between instances: `redisRevocationStore(client)` from
+   * `stytch-b2b-mfa/redis`. Without one, a sign-out is refused at once on the instance that
+   * handled it, and elsewhere once the session's JWT expires (≤ 5 minutes) and Stytch is asked.
+   */
+  revocationStore: z
+    .custom<RevocationStore>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as Partial<RevocationStore>).publish === 'function' &&
+        typeof (value as Partial<RevocationStore>).listen === 'function',
+      { message: 'must be a revocation store, e.g. redisRevocationStore(client)' },
+    )
+    .optional(),
   /** How many verified session JWTs are remembered (oldest evicted). @default 10000 */
   jwtCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
   /** Audit hook: called for every event, never with codes, tokens or full phone numbers. */
@@ -177,8 +208,27 @@ export const requireMfaOptionsSchema = z
      * When omitted, any SMS factor on a valid session is enough.
      */
     maxAge: durationSeconds.optional(),
-    /** Organization ids or slugs allowed on the route. When omitted, any organization. */
-    organizations: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Organization ids (`organization-…`) allowed on the route, compared with the id in the
+     * verified session. When omitted (and `organizationSlugs` too), any organization.
+     */
+    organizations: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^organization-[\w-]+$/,
+            'must be organization ids (organization-…); slugs go in organizationSlugs',
+          ),
+      )
+      .min(1)
+      .optional(),
+    /**
+     * Organization slugs allowed on the route. Slugs are chosen, and can be changed, by whoever
+     * administers an organization: prefer `organizations` (ids). A session passes when its
+     * organization matches `organizations` or `organizationSlugs`.
+     */
+    organizationSlugs: z.array(z.string().min(1)).min(1).optional(),
     /** Roles of which the member needs at least one. When omitted, any role. */
     roles: z.array(z.string().min(1)).min(1).optional(),
     /**

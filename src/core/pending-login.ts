@@ -4,6 +4,7 @@
  * session token with the member and organization it belongs to). The SMS step takes ids from
  * here and nowhere else.
  */
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
 import type { Engine } from './engine.js'
@@ -15,6 +16,11 @@ const emailStage = z.object({
   stage: z.literal('email'),
   organization: z.string(),
   email: z.string(),
+  /**
+   * This send's challenge: the key of its wrong-code budget. Random, so a stranger's guesses
+   * never spend the owner's budget; sealed, so a copy of the cookie shares it.
+   */
+  challenge: z.string().min(16),
   returnTo: z.string().optional(),
 })
 
@@ -39,6 +45,11 @@ export type PendingMfa = z.output<typeof mfaStage>
 export type PendingRead =
   | { readonly state: 'absent' | 'duplicate' | 'invalid' }
   | { readonly state: 'present'; readonly login: PendingLogin; readonly expiresAt: Date }
+
+/** A new email challenge (see the email stage): 128 random bits. */
+export function newEmailChallenge(): string {
+  return randomBytes(16).toString('base64url')
+}
 
 /** Reads the login in progress; tampered, foreign, expired or repeated cookies read as absent. */
 export async function readPendingLogin(

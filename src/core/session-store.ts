@@ -37,19 +37,61 @@ function storedTokens(value: unknown): SessionTokens | undefined {
   return { sessionToken, sessionJwt }
 }
 
-function serverSessionOf(
-  req: AuthRequest,
-  storage: MfaConfig['sessionStorage'],
-): ServerSession | undefined {
+/** The `code` of the library's warnings about the session middleware's settings. */
+export const SESSION_WARNING_CODE = 'STYTCH_B2B_MFA_SESSION'
+
+/** Configurations already warned about (one warning per instance and kind). */
+const warned = { clientSide: new WeakSet<object>(), weakCookie: new WeakSet<object>() }
+
+function warnOnce(kind: keyof typeof warned, config: MfaConfig, message: string): void {
+  if (warned[kind].has(config)) return
+  warned[kind].add(config)
+  process.emitWarning(message, { code: SESSION_WARNING_CODE })
+}
+
+/** A session cookie other sites' requests carry, or scripts read: not for a member session. */
+function isWeak(cookie: ServerSession['cookie']): boolean {
+  const sameSite =
+    typeof cookie.sameSite === 'string' ? cookie.sameSite.toLowerCase() : cookie.sameSite
+  return (
+    cookie.httpOnly === false || !(sameSite === 'lax' || sameSite === 'strict' || sameSite === true)
+  )
+}
+
+/**
+ * The server-side session to keep the member session in, if any. Session data that rides in a
+ * cookie is refused (`server`) or passed over for the library's own hardened cookies (`auto`),
+ * with a warning either way; a session cookie without HttpOnly and SameSite gets a warning.
+ */
+function serverSessionOf(req: AuthRequest, config: MfaConfig): ServerSession | undefined {
+  const storage = config.sessionStorage
   if (storage === 'cookie') return undefined
-  if (req.serverSession !== undefined) return req.serverSession
-  if (storage === 'server') {
-    throw new MfaError(
-      'configuration_error',
-      'sessionStorage is "server" but no session middleware (express-session / koa-session) ran before this route',
+  const server = req.serverSession
+  if (server === undefined) {
+    if (storage === 'server') {
+      throw new MfaError(
+        'configuration_error',
+        'sessionStorage is "server" but no session middleware (express-session / koa-session) ran before this route',
+      )
+    }
+    return undefined
+  }
+  if (server.keptIn === 'client') {
+    const message =
+      'the session middleware keeps its data in a cookie (koa-session without a store): Stytch session tokens must not ride in a client cookie. Give koa-session a store (e.g. Redis), or drop it and let stytch-b2b-mfa keep the session in its own __Host- cookies'
+    if (storage === 'server')
+      throw new MfaError('configuration_error', `sessionStorage is "server" but ${message}`)
+    warnOnce('clientSide', config, `stytch-b2b-mfa uses its own cookies: ${message}`)
+    return undefined
+  }
+  if (isWeak(server.cookie)) {
+    warnOnce(
+      'weakCookie',
+      config,
+      'stytch-b2b-mfa keeps the member session in the app\'s session, whose cookie lacks HttpOnly or SameSite=Lax/Strict: set cookie: { httpOnly: true, sameSite: "lax", secure: true } (and a __Host- name) on express-session / koa-session, or use sessionStorage: "cookie"',
     )
   }
-  return undefined
+  return server
 }
 
 const ABSENT: SessionRead = { state: 'absent' }
@@ -96,9 +138,17 @@ function readTokenCookies(header: string | undefined, secure: boolean): SessionR
   return read
 }
 
+/**
+ * Checks before a sign-in step that the member session will have somewhere to go, so a
+ * misconfiguration is refused before a code is sent or spent.
+ */
+export function checkSessionStorage(req: AuthRequest, config: MfaConfig): void {
+  serverSessionOf(req, config)
+}
+
 /** Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. */
 export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionRead {
-  const server = serverSessionOf(req, config.sessionStorage)
+  const server = serverSessionOf(req, config)
   if (server !== undefined) {
     const stored = storedTokens(server.read())
     return stored === undefined ||
@@ -130,7 +180,7 @@ export async function storeNewSession(
   now: Date,
   reply: ReplyBuilder,
 ): Promise<void> {
-  const server = serverSessionOf(req, config.sessionStorage)
+  const server = serverSessionOf(req, config)
   if (server === undefined) {
     reply.cookie(...sessionCookies(grant, secure, now))
     return
@@ -147,7 +197,7 @@ export function storeRefreshedSession(
   now: Date,
   reply: ReplyBuilder,
 ): void {
-  const server = serverSessionOf(req, config.sessionStorage)
+  const server = serverSessionOf(req, config)
   if (server === undefined) {
     reply.cookie(...sessionCookies(grant, cookiesAreSecure(req, config.allowInsecureCookies), now))
     return
@@ -162,7 +212,7 @@ export async function clearSessionTokens(
   reply: ReplyBuilder,
   options: { readonly regenerate: boolean },
 ): Promise<void> {
-  const server = serverSessionOf(req, config.sessionStorage)
+  const server = serverSessionOf(req, config)
   if (server !== undefined) {
     if (options.regenerate) await server.regenerate()
     // koa-session keeps the data across a regeneration; express-session does not.

@@ -2,10 +2,12 @@
  * @module Verifying member sessions for `requireMfa()`. A JWT verified locally is remembered
  * until it expires (bounded memory, oldest first out), so a steady stream of requests makes no
  * Stytch call; an expired JWT is refreshed once through Stytch, shared by concurrent requests.
+ * Signed-out sessions are refused by their id (see revocations.ts), and credentials that did
+ * not verify reach Stytch only within a per-client budget and once per refusal.
  */
-import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { MfaError } from './errors.js'
+import type { Revocations } from './revocations.js'
 import type { SessionTokens } from './session-store.js'
 import { StringCache } from './string-cache.js'
 import type { MemberSession, SessionGrant, StytchPort } from '../stytch/port.js'
@@ -16,45 +18,71 @@ export interface Verified {
   readonly refreshed: SessionGrant | undefined
 }
 
+/** How one verification may go. */
+export interface VerifyOptions {
+  /** Ask Stytch even when the JWT verifies locally (strict routes, logout). */
+  readonly checkWithStytch: boolean
+  /** The client, for the budget of Stytch calls on credentials that did not verify. */
+  readonly ip: string | undefined
+}
+
+/**
+ * Takes a point of the client's budget of Stytch calls on credentials that did not verify, or
+ * rejects (`rate_limited`); resolves with a function that gives the point back.
+ */
+export type UnverifiedCallBudget = (ip: string | undefined) => Promise<() => Promise<void>>
+
 interface Remembered {
   readonly memberSession: MemberSession
   /** Epoch ms until which the verification may be reused. */
   readonly until: number
-  /**
-   * The session token last presented with this JWT and found not signed out, and the count of
-   * sign-outs then: the same pair is not looked up again until the next sign-out.
-   */
-  clearedToken: string | undefined
-  clearedAt: number
 }
 
-/** Stytch's JWTs live 5 minutes, plus the largest clock tolerance the options allow. */
-const JWT_LIFETIME_MS = (300 + 60) * 1000
-/** Signed-out credentials remembered at most (hashes: about 100 bytes each). */
-const REVOKED_CAPACITY = 50_000
+/** Credentials Stytch refused are refused here without asking again for this long. */
+const REFUSED_FOR_MS = 10 * 60 * 1000
+const REFUSED_CAPACITY = 10_000
 
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url')
+/**
+ * True when every part of the JWT is base64url as an encoder writes it. Decoders accept other
+ * spellings of the same bytes (padding, stray bits in the last character), so a copied JWT could
+ * be re-spelled into a string no cache or list has seen; only the one spelling is accepted.
+ */
+function isCanonicalJwt(jwt: string): boolean {
+  const parts = jwt.split('.')
+  if (parts.length !== 3) return false
+  return parts.every(
+    (part) =>
+      /^[A-Za-z0-9_-]+$/.test(part) &&
+      Buffer.from(part, 'base64url').toString('base64url') === part,
+  )
 }
 
 export class SessionVerifier {
   readonly #port: StytchPort
   readonly #now: () => Date
+  readonly #revocations: Revocations
+  readonly #beforeUnverifiedCall: UnverifiedCallBudget
   /**
    * Verified JWTs, each until it expires. A JWT Stytch returned at sign-in is another string than
    * the one later read from the member's cookie: after one full comparison, the latter is kept.
    */
   readonly #verified: StringCache<Remembered>
+  /** Tokens (or JWTs) Stytch said belong to no session, with the epoch ms until refused. */
+  readonly #refused = new StringCache<number>(REFUSED_CAPACITY)
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
-  /** Hashes of credentials signed out here, with the epoch ms until which they are refused. */
-  readonly #revoked = new Map<string, number>()
-  /** Sign-outs so far (see `Remembered.clearedAt`). */
-  #revocations = 0
 
-  constructor(port: StytchPort, capacity: number, now: () => Date) {
+  constructor(
+    port: StytchPort,
+    capacity: number,
+    now: () => Date,
+    revocations: Revocations,
+    beforeUnverifiedCall: UnverifiedCallBudget,
+  ) {
     this.#port = port
     this.#verified = new StringCache(capacity, { keepLatest: true })
     this.#now = now
+    this.#revocations = revocations
+    this.#beforeUnverifiedCall = beforeUnverifiedCall
   }
 
   /**
@@ -62,42 +90,53 @@ export class SessionVerifier {
    * path nearly every guarded request takes. `undefined` means "ask `verify()`", never "refused".
    */
   recall(tokens: SessionTokens, now: number): MemberSession | undefined {
-    const { sessionToken, sessionJwt } = tokens
+    const { sessionJwt } = tokens
     if (sessionJwt === undefined) return undefined
     const known = this.#verified.get(sessionJwt)
     if (known === undefined || known.until <= now) return undefined
-    // After a sign-out here, each JWT and token pair is hashed and looked up once, not on every
-    // request: another JWT of a signed-out session must still be refused with its token.
-    if (
-      this.#revoked.size !== 0 &&
-      (known.clearedAt !== this.#revocations || known.clearedToken !== sessionToken)
-    ) {
-      if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) return undefined
-      known.clearedToken = sessionToken
-      known.clearedAt = this.#revocations
+    const session = known.memberSession
+    if (!this.#revocations.empty && this.#revocations.has(session.memberSessionId, now)) {
+      return undefined
     }
-    return known.memberSession
+    return session
   }
 
   /**
    * Verifies the tokens. Rejects with `not_signed_in` when Stytch (or the JWT) says the
-   * session is gone, and with a `stytch_*` code when that cannot be known right now.
+   * session is gone or it was signed out, `rate_limited` when the client spent its budget of
+   * Stytch calls on credentials that did not verify, and a `stytch_*` code when it cannot be
+   * known right now.
    */
-  async verify(tokens: SessionTokens, checkWithStytch: boolean): Promise<Verified> {
+  async verify(tokens: SessionTokens, options: VerifyOptions): Promise<Verified> {
+    this.#revocations.assertSynced()
     const { sessionToken, sessionJwt } = tokens
-    if (this.#isRevoked(sessionToken) || this.#isRevoked(sessionJwt)) {
-      throw new MfaError('not_signed_in', 'The session was signed out on this instance')
-    }
-    if (!checkWithStytch && sessionJwt !== undefined) {
-      const now = this.#now().getTime()
-      const known = this.#verified.get(sessionJwt)
-      if (known !== undefined && known.until > now) {
-        return { memberSession: known.memberSession, refreshed: undefined }
+    const now = this.#now().getTime()
+    let local: MemberSession | undefined
+    if (sessionJwt !== undefined) {
+      if (!isCanonicalJwt(sessionJwt)) {
+        throw new MfaError('not_signed_in', 'The session JWT is not canonical base64url')
       }
-      const local = await this.#verifyLocally(sessionJwt, now)
-      if (local !== undefined) return { memberSession: local, refreshed: undefined }
+      const known = this.#verified.get(sessionJwt)
+      local = known !== undefined && known.until > now ? known.memberSession : undefined
+      local ??= await this.#verifyLocally(sessionJwt, now)
+      if (local !== undefined) this.#refuseIfRevoked(local, now)
+      if (local !== undefined && !options.checkWithStytch) {
+        return { memberSession: local, refreshed: undefined }
+      }
     }
-    const grant = await this.#refresh(tokens, !checkWithStytch)
+    const key = sessionToken ?? sessionJwt
+    if (key === undefined) throw new MfaError('not_signed_in')
+    let giveBack: (() => Promise<void>) | undefined
+    if (local === undefined) {
+      const refusedUntil = this.#refused.get(key)
+      if (refusedUntil !== undefined && refusedUntil > now) {
+        throw new MfaError('not_signed_in', 'Stytch refused these credentials a moment ago')
+      }
+      giveBack = await this.#beforeUnverifiedCall(options.ip)
+    }
+    const grant = await this.#refresh(tokens, key, !options.checkWithStytch)
+    void giveBack?.()
+    this.#refuseIfRevoked(grant.memberSession, this.#now().getTime())
     return {
       memberSession: grant.memberSession,
       refreshed:
@@ -121,47 +160,10 @@ export class SessionVerifier {
     this.#store(grant.sessionJwt, grant.memberSession, until)
   }
 
-  /** Forgets the remembered verification of a JWT (the next request verifies it again). */
-  forget(sessionJwt: string | undefined): void {
-    if (sessionJwt !== undefined) this.#verified.delete(sessionJwt)
-  }
-
-  /**
-   * Refuses signed-out credentials on this instance from now on (logout). Forgetting the JWT
-   * alone is not enough: it still verifies locally until its `exp` (up to 5 minutes), and when
-   * Stytch failed to revoke, the session token still refreshes at Stytch. Found by the security
-   * suite (C3/C5): a replayed cookie was admitted right after logout on the same instance.
-   * @param sessionLifetimeSeconds how long a session token could live (the session duration).
-   */
-  revoke(tokens: SessionTokens, sessionLifetimeSeconds: number): void {
-    const now = this.#now().getTime()
-    const { sessionToken, sessionJwt } = tokens
-    this.#revocations += 1
-    if (sessionJwt !== undefined) {
-      this.forget(sessionJwt)
-      this.#deny(sessionJwt, now + JWT_LIFETIME_MS)
+  #refuseIfRevoked(session: MemberSession, now: number): void {
+    if (this.#revocations.has(session.memberSessionId, now)) {
+      throw new MfaError('not_signed_in', 'The session was signed out')
     }
-    if (sessionToken !== undefined) this.#deny(sessionToken, now + sessionLifetimeSeconds * 1000)
-  }
-
-  #deny(credential: string, until: number): void {
-    const key = digest(credential)
-    this.#revoked.delete(key)
-    this.#revoked.set(key, until)
-    if (this.#revoked.size > REVOKED_CAPACITY) {
-      const oldest = this.#revoked.keys().next()
-      if (oldest.done !== true) this.#revoked.delete(oldest.value)
-    }
-  }
-
-  #isRevoked(credential: string | undefined): boolean {
-    if (credential === undefined || this.#revoked.size === 0) return false
-    const key = digest(credential)
-    const until = this.#revoked.get(key)
-    if (until === undefined) return false
-    if (until > this.#now().getTime()) return true
-    this.#revoked.delete(key)
-    return false
   }
 
   async #verifyLocally(sessionJwt: string, now: number): Promise<MemberSession | undefined> {
@@ -183,25 +185,26 @@ export class SessionVerifier {
    * request is not: joining a call that started before this request could miss a revocation
    * made in between.
    */
-  async #refresh(tokens: SessionTokens, share: boolean): Promise<SessionGrant> {
-    const { sessionToken, sessionJwt } = tokens
-    const key = sessionToken ?? sessionJwt
-    if (key === undefined) throw new MfaError('not_signed_in')
+  async #refresh(tokens: SessionTokens, key: string, share: boolean): Promise<SessionGrant> {
+    const credential =
+      tokens.sessionToken === undefined ? { sessionJwt: key } : { sessionToken: key }
     let pending = share ? this.#refreshing.get(key) : undefined
-    if (pending === undefined && !share) {
-      pending = this.#port.authenticateSession(
-        sessionToken === undefined ? { sessionJwt: key } : { sessionToken: key },
-      )
-    }
     if (pending === undefined) {
-      pending = this.#port
-        .authenticateSession(
-          sessionToken === undefined ? { sessionJwt: key } : { sessionToken: key },
-        )
-        .finally(() => this.#refreshing.delete(key))
-      this.#refreshing.set(key, pending)
+      pending = this.#port.authenticateSession(credential)
+      if (share) {
+        pending = pending.finally(() => this.#refreshing.delete(key))
+        this.#refreshing.set(key, pending)
+      }
     }
-    const grant = await pending
+    let grant
+    try {
+      grant = await pending
+    } catch (error) {
+      if (error instanceof MfaError && error.code === 'not_signed_in') {
+        this.#refused.set(key, this.#now().getTime() + REFUSED_FOR_MS)
+      }
+      throw error
+    }
     if (grant.memberSession.expiresAt.getTime() <= this.#now().getTime()) {
       throw new MfaError('not_signed_in', 'The Stytch session has expired')
     }
@@ -210,6 +213,6 @@ export class SessionVerifier {
   }
 
   #store(sessionJwt: string, memberSession: MemberSession, until: number): void {
-    this.#verified.set(sessionJwt, { memberSession, until, clearedToken: undefined, clearedAt: -1 })
+    this.#verified.set(sessionJwt, { memberSession, until })
   }
 }

@@ -6,17 +6,30 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import './types.js'
 import type { Handler } from '../core/engine.js'
 import { bindFactories, type SetupOptions, type StytchMfaFactories } from '../setup.js'
-import { applyReply, toAuthRequest, verifiedSession } from './adapter.js'
+import {
+  applyReply,
+  checkProxy,
+  createVerifiedSlot,
+  toAuthRequest,
+  verifiedSession,
+  type VerifiedSlot,
+} from './adapter.js'
 
 export * from '../public-types.js'
 
 /** The Express middleware factories of one configuration. */
 export type StytchMfa = StytchMfaFactories<Request, RequestHandler>
 
-function middleware(name: string, handler: Handler): RequestHandler {
+/**
+ * A middleware running `handler`. Flow steps first look at the app's proxy setting (once per
+ * app); the guard, which runs on every request, does not.
+ */
+function middleware(name: string, handler: Handler, slot: VerifiedSlot): RequestHandler {
+  const guard = name === 'requireMfa'
   const run = (req: Request, res: Response, next: NextFunction): void => {
     let result
     try {
+      if (!guard) checkProxy(req)
       result = handler(toAuthRequest(req))
     } catch (error) {
       next(error)
@@ -25,10 +38,10 @@ function middleware(name: string, handler: Handler): RequestHandler {
     if (result instanceof Promise) {
       // Express 4 ignores returned promises: every rejection must reach next(err).
       result.then((reply) => {
-        applyReply(reply, req, res, next)
+        applyReply(reply, req, res, next, slot)
       }, next)
     } else {
-      applyReply(result, req, res, next)
+      applyReply(result, req, res, next, slot)
     }
   }
   Object.defineProperty(run, 'name', { value: name })
@@ -45,5 +58,10 @@ function middleware(name: string, handler: Handler): RequestHandler {
  * app.use('/admin', mfa.requireMfa({ maxAge: '12h' }))
  */
 export function createStytchMfa(options: SetupOptions): StytchMfa {
-  return bindFactories(options, { middleware, toAuthRequest, memberSession: verifiedSession })
+  const slot = createVerifiedSlot()
+  return bindFactories(options, {
+    middleware: (name, handler) => middleware(name, handler, slot),
+    toAuthRequest,
+    memberSession: (req) => verifiedSession(req, slot),
+  })
 }

@@ -1,6 +1,14 @@
 /** @module Koa ⇄ core: a context in, a reply out. Koa 2 and 3 alike. */
 import type { Context, Next } from 'koa'
-import { headerOf, type AuthRequest, type Reply, type ServerSession } from '../core/http.js'
+import { streamWasRead } from '../core/body.js'
+import {
+  headerOf,
+  type AuthRequest,
+  type Reply,
+  type ServerSession,
+  type SessionCookieAttributes,
+} from '../core/http.js'
+import { checkProxyOnce, type ProxyMistake } from '../core/proxy-warning.js'
 import { readStream } from '../core/read-stream.js'
 import type { MemberSession } from '../stytch/port.js'
 
@@ -8,14 +16,20 @@ import type { MemberSession } from '../stytch/port.js'
 const SESSION_KEY = 'stytchB2bMfa'
 
 /**
- * Where the verified session of a request is kept, out of reach of other middleware (unlike
- * `ctx.state`): a key only this module holds, which no parsed body or JSON can carry. A slot on
- * the context rather than a WeakMap: every Koa context shares one shape, so the store is a plain
- * write, where a WeakMap entry per request weighed on every garbage collection.
+ * Where the sessions a guard admitted are kept, out of reach of other middleware (unlike
+ * `ctx.state`): a key per `createStytchMfa()` only this module holds, which no parsed body or
+ * JSON can carry, so an instance never hands out a session another instance's rules admitted.
+ * A slot on the context rather than a WeakMap: every Koa context shares one shape, so the store
+ * is a plain write, where a WeakMap entry per request weighed on every garbage collection.
  */
-const VERIFIED: unique symbol = Symbol('stytchMemberSession')
+export type VerifiedSlot = symbol
 
-type WithVerified = Context & { [VERIFIED]?: MemberSession }
+/** A slot for one instance, made once when the instance is created. */
+export function createVerifiedSlot(): VerifiedSlot {
+  return Symbol('stytchMemberSession')
+}
+
+type WithVerified = Partial<Record<VerifiedSlot, MemberSession>>
 
 type SessionLike = Record<string, unknown> & { regenerate(): Promise<void> | undefined }
 
@@ -44,6 +58,24 @@ class KoaSession implements ServerSession {
 
   async regenerate(): Promise<void> {
     await this.#session()?.regenerate()
+  }
+
+  /** koa-session's options (its `ctx.sessionOptions`), as far as they are there. */
+  #options(): { store?: unknown; ContextStore?: unknown; httpOnly?: unknown; sameSite?: unknown } {
+    const options: unknown = (this.#ctx as unknown as { sessionOptions?: unknown }).sessionOptions
+    return typeof options === 'object' && options !== null ? options : {}
+  }
+
+  /** Without a `store` (or `ContextStore`), koa-session keeps the whole session in its cookie. */
+  get keptIn(): 'server' | 'client' {
+    const { store, ContextStore } = this.#options()
+    return store === undefined && ContextStore === undefined ? 'client' : 'server'
+  }
+
+  get cookie(): SessionCookieAttributes {
+    const { httpOnly, sameSite } = this.#options()
+    // koa-session sets HttpOnly unless told not to.
+    return { httpOnly: httpOnly !== false, sameSite }
   }
 }
 
@@ -86,9 +118,14 @@ class KoaAuthRequest implements AuthRequest {
     return headerOf(this.#ctx.req.headers, name)
   }
 
-  /** A body parser (@koa/bodyparser, koa-body) leaves its result on ctx.request.body. */
+  /**
+   * A body parser (koa-bodyparser, @koa/bodyparser, koa-body) leaves its result on
+   * `ctx.request.body`, but some set `{}` for a content type they skip without reading: a read
+   * stream is what tells.
+   */
   get parsedBody(): unknown {
-    return (this.#ctx.request as { body?: unknown }).body
+    const { req, request } = this.#ctx
+    return streamWasRead(req) ? (request as { body?: unknown }).body : undefined
   }
 
   readBody(limit: number): Promise<Buffer> {
@@ -118,7 +155,12 @@ function setHeader(ctx: Context, name: string, value: string): void {
  * Not `async`: an admitted request gets the downstream `next()` promise itself, one promise and
  * one await fewer on every guarded request. A throw here still rejects the calling middleware.
  */
-export function applyReply(reply: Reply, ctx: Context, next: Next): Promise<void> {
+export function applyReply(
+  reply: Reply,
+  ctx: Context,
+  next: Next,
+  slot: VerifiedSlot,
+): Promise<void> {
   const { headers } = reply
   for (const name in headers) {
     const value = headers[name]
@@ -130,7 +172,7 @@ export function applyReply(reply: Reply, ctx: Context, next: Next): Promise<void
   const { outcome } = reply
   switch (outcome.kind) {
     case 'next':
-      ;(ctx as WithVerified)[VERIFIED] = outcome.session
+      ;(ctx as unknown as WithVerified)[slot] = outcome.session
       ctx.state.stytchMemberSession = outcome.session
       return next()
     case 'respond':
@@ -148,7 +190,24 @@ export function applyReply(reply: Reply, ctx: Context, next: Next): Promise<void
   }
 }
 
-/** The session `requireMfa()` verified for this request, or `undefined`. */
-export function verifiedSession(ctx: Context): MemberSession | undefined {
-  return Object.hasOwn(ctx, VERIFIED) ? (ctx as WithVerified)[VERIFIED] : undefined
+/** The session a guard of `slot`'s instance admitted this request with, or `undefined`. */
+export function verifiedSession(ctx: Context, slot: VerifiedSlot): MemberSession | undefined {
+  return Object.hasOwn(ctx, slot) ? (ctx as unknown as WithVerified)[slot] : undefined
+}
+
+/** Warns once per app whose `app.proxy` takes the client's own X-Forwarded-For entry. */
+export function checkProxy(ctx: Context): void {
+  checkProxyOnce(ctx.app, trustsEveryHop)
+}
+
+/**
+ * A header a proxy overwrites (X-Real-IP) is safe to take whole; X-Forwarded-For is appended to.
+ * Read as unknown: Koa 2 before 2.11 has neither `proxyIpHeader` nor `maxIpsCount`.
+ */
+function trustsEveryHop(app: Context['app']): ProxyMistake | undefined {
+  const header: unknown = app.proxyIpHeader
+  const appended = typeof header !== 'string' || header.toLowerCase() === 'x-forwarded-for'
+  const hops: unknown = app.maxIpsCount
+  const counted = typeof hops === 'number' && hops > 0
+  return app.proxy && appended && !counted ? 'koa_max_ips_count_0' : undefined
 }

@@ -7,20 +7,33 @@ import type { Context, Middleware, Next } from 'koa'
 import './types.js'
 import type { Handler } from '../core/engine.js'
 import { bindFactories, type SetupOptions, type StytchMfaFactories } from '../setup.js'
-import { applyReply, toAuthRequest, verifiedSession } from './adapter.js'
+import {
+  applyReply,
+  checkProxy,
+  createVerifiedSlot,
+  toAuthRequest,
+  verifiedSession,
+  type VerifiedSlot,
+} from './adapter.js'
 
 export * from '../public-types.js'
 
 /** The Koa middleware factories of one configuration. */
 export type StytchMfa = StytchMfaFactories<Context, Middleware>
 
-/** Not `async`: a reply known at once goes straight on to `next()`, with no promise of ours. */
-function middleware(name: string, handler: Handler): Middleware {
+/**
+ * Not `async`: a reply known at once goes straight on to `next()`, with no promise of ours.
+ * Flow steps first look at the app's proxy setting (once per app); the guard, which runs on
+ * every request, does not.
+ */
+function middleware(name: string, handler: Handler, slot: VerifiedSlot): Middleware {
+  const guard = name === 'requireMfa'
   const run = (ctx: Context, next: Next): Promise<void> => {
+    if (!guard) checkProxy(ctx)
     const result = handler(toAuthRequest(ctx))
     return result instanceof Promise
-      ? result.then((reply) => applyReply(reply, ctx, next))
-      : applyReply(result, ctx, next)
+      ? result.then((reply) => applyReply(reply, ctx, next, slot))
+      : applyReply(result, ctx, next, slot)
   }
   Object.defineProperty(run, 'name', { value: name })
   return run
@@ -36,5 +49,10 @@ function middleware(name: string, handler: Handler): Middleware {
  * router.get('/admin', mfa.requireMfa({ maxAge: '12h' }), showAdmin)
  */
 export function createStytchMfa(options: SetupOptions): StytchMfa {
-  return bindFactories(options, { middleware, toAuthRequest, memberSession: verifiedSession })
+  const slot = createVerifiedSlot()
+  return bindFactories(options, {
+    middleware: (name, handler) => middleware(name, handler, slot),
+    toAuthRequest,
+    memberSession: (ctx) => verifiedSession(ctx, slot),
+  })
 }

@@ -124,6 +124,25 @@ export interface AuthenticateSmsOtpInput {
   readonly sessionDurationMinutes: number
 }
 
+export interface GetMemberInput {
+  readonly organizationId: string
+  readonly memberId: string
+}
+
+/**
+ * What the flows need to know about a member: whether a phone is bound to it. The number itself
+ * is not carried: nothing here needs it, and what is not held cannot leak into a log.
+ */
+export interface MemberPhoneStatus {
+  readonly requestId: string
+  readonly memberId: string
+  readonly organizationId: string
+  /** Stytch holds an `mfa_phone_number` for the member, verified or not. */
+  readonly hasMfaPhoneNumber: boolean
+  /** `mfa_phone_number_verified`: the member has passed a code on that number. */
+  readonly mfaPhoneNumberVerified: boolean
+}
+
 export type SessionCredential =
   | { readonly sessionToken: string; readonly sessionJwt?: never }
   | { readonly sessionJwt: string; readonly sessionToken?: never }
@@ -145,6 +164,11 @@ export interface StytchPort {
   authenticateEmailOtp(input: AuthenticateEmailOtpInput): Promise<PrimaryAuthResult>
   /** `POST /v1/b2b/otps/sms/send`. Never retried: a retry costs an SMS and kills the code. */
   sendSmsOtp(input: SendSmsOtpInput): Promise<SendSmsOtpResult>
+  /**
+   * `GET /v1/b2b/organizations/{organization_id}/member?member_id=…` (`organizations.members.get`).
+   * Rejects with `stytch_bad_response` when Stytch answers about another member.
+   */
+  getMember(input: GetMemberInput): Promise<MemberPhoneStatus>
   /** `POST /v1/b2b/otps/sms/authenticate`. */
   authenticateSmsOtp(input: AuthenticateSmsOtpInput): Promise<SessionGrant>
   /** `POST /v1/b2b/sessions/authenticate` (no extension): refresh or check with Stytch. */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { MfaError } from '../core/errors.js'
 import type {
   AuthenticationFactor,
+  MemberPhoneStatus,
   MemberSession,
   PrimaryAuthResult,
   SendEmailOtpResult,
@@ -130,6 +131,28 @@ export const sendSmsOtpSchema = z
   .transform((body): SendSmsOtpResult => ({
     requestId: body.request_id,
     phoneNumber: body.member?.mfa_phone_number,
+  }))
+
+/**
+ * `organizations.members.get`. The phone number is read only to learn whether there is one: it
+ * is dropped here, so no later log or error can carry it.
+ */
+export const getMemberSchema = z
+  .object({
+    request_id: requestId,
+    member: z.object({
+      member_id: id,
+      organization_id: id,
+      mfa_phone_number: optionalText,
+      mfa_phone_number_verified: z.boolean(),
+    }),
+  })
+  .transform(({ request_id: requestId, member }): MemberPhoneStatus => ({
+    requestId,
+    memberId: member.member_id,
+    organizationId: member.organization_id,
+    hasMfaPhoneNumber: member.mfa_phone_number !== undefined,
+    mfaPhoneNumberVerified: member.mfa_phone_number_verified,
   }))
 
 /** `member_authenticated: false`: Stytch wants MFA or another primary method (reference §3.14). */

@@ -7,6 +7,7 @@ import { isClientErrorLike, toMfaError } from './map-error.js'
 import { parseStytchOptions, type StytchOptions } from './options.js'
 import type { MfaCredential, StytchPort, VerifiedJwt } from './port.js'
 import {
+  getMemberSchema,
   intermediateSessionTokenSchema,
   memberSessionSchema,
   parsePrimaryAuth,
@@ -145,6 +146,25 @@ export function createStytchPort(options: StytchOptions): StytchPort {
         }),
       )
       return parseResponse(sendSmsOtpSchema, body, 'otps.sms.send')
+    },
+
+    async getMember(input) {
+      const body = await call('organizations.members.get', () =>
+        client.organizations.members.get({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+        }),
+      )
+      const member = parseResponse(getMemberSchema, body, 'organizations.members.get')
+      // Whether a phone may be bound is decided from this answer: it must be about this member.
+      if (member.memberId !== input.memberId || member.organizationId !== input.organizationId) {
+        throw new MfaError(
+          'stytch_bad_response',
+          "Stytch's organizations.members.get returned another member or organization",
+          { requestId: member.requestId },
+        )
+      }
+      return member
     },
 
     async authenticateSmsOtp(input) {

@@ -27,8 +27,58 @@ describe('readBody()', () => {
     ).toBe('123456')
   })
 
-  it('uses a body an app parser already read', async () => {
-    expect(await codeOf({ parsedBody: { code: '123456' } })).toBe('123456')
+  describe('when an app body parser already read the stream', () => {
+    const json = { 'content-type': 'application/json' }
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+
+    it('uses the value it parsed, never reading the stream again', async () => {
+      expect(await codeOf({ headers: json, parsedBody: { code: '123456' }, body: 'x' })).toBe(
+        '123456',
+      )
+    })
+
+    it('parses text (express.text()) and bytes (express.raw()) as the Content-Type says', async () => {
+      expect(await codeOf({ headers: json, parsedBody: '{"code":"123456"}' })).toBe('123456')
+      expect(await codeOf({ headers: form, parsedBody: Buffer.from('code=123456') })).toBe('123456')
+      expect(await codeOf({ headers: json, parsedBody: Buffer.from('{"code":') })).toBe(
+        'error:invalid_request',
+      )
+      expect(await codeOf({ headers: form, parsedBody: 'code=000000&code=123456' })).toBe(
+        'error:invalid_request',
+      )
+    })
+
+    it('still accepts only JSON and forms, whatever else the parser understood', async () => {
+      for (const type of ['text/plain', 'multipart/form-data; boundary=b', 'application/xml']) {
+        expect(
+          await codeOf({ headers: { 'content-type': type }, parsedBody: { code: '123456' } }),
+          type,
+        ).toBe('error:unsupported_media_type')
+      }
+      expect(await codeOf({ parsedBody: { code: '123456' } })).toBe('error:unsupported_media_type')
+    })
+
+    it('still holds the size limit: a declared length, text or bytes over it', async () => {
+      expect(
+        await codeOf({
+          headers: { ...json, 'content-length': String(LIMIT + 1) },
+          parsedBody: { code: '123456' },
+        }),
+      ).toBe('error:payload_too_large')
+      const long = `{"code":"123456","pad":"${'x'.repeat(LIMIT)}"}`
+      expect(await codeOf({ headers: json, parsedBody: long })).toBe('error:payload_too_large')
+      expect(await codeOf({ headers: json, parsedBody: Buffer.from(long) })).toBe(
+        'error:payload_too_large',
+      )
+    })
+
+    it('checks what it parsed against the schema like any other body', async () => {
+      for (const parsedBody of [null, [], { code: ['123456'] }, { code: 123456 }]) {
+        expect(await codeOf({ headers: json, parsedBody }), JSON.stringify(parsedBody)).toBe(
+          'error:invalid_request',
+        )
+      }
+    })
   })
 
   it('answers malformed JSON with invalid_request', async () => {

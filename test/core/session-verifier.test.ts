@@ -1,9 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
-import { SessionVerifier } from '../../src/core/session-verifier.js'
+import type { RevocationListener, RevocationStore } from '../../src/core/revocation-store.js'
+import { Revocations } from '../../src/core/revocations.js'
+import { SessionVerifier, type UnverifiedCallBudget } from '../../src/core/session-verifier.js'
 import type { MemberSession, SessionGrant, StytchPort, VerifiedJwt } from '../../src/stytch/port.js'
 
 const T0 = new Date('2026-01-01T00:00:00Z').getTime()
+const LOCAL = { checkWithStytch: false, ip: '203.0.113.9' } as const
+const STRICT = { checkWithStytch: true, ip: '203.0.113.9' } as const
 
 function memberSession(overrides: Partial<MemberSession> = {}): MemberSession {
   return {
@@ -19,10 +23,24 @@ function memberSession(overrides: Partial<MemberSession> = {}): MemberSession {
   }
 }
 
+const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
 /** A JWT-shaped string whose payload carries `exp` (the verifier decodes it, never trusts it alone). */
 function jwtExpiringAt(ms: number, id: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  return `${part({ alg: 'RS256' })}.${part({ exp: Math.floor(ms / 1000), id })}.sig`
+  const signature = Buffer.from(`signature of ${id}`).toString('base64url')
+  return `${part({ alg: 'RS256' })}.${part({ exp: Math.floor(ms / 1000), id })}.${signature}`
+}
+
+/** The same JWT, spelled as lenient base64url decoders also read it (stray bits at the end). */
+function respelled(jwt: string): string {
+  const [header = '', payload = '', signature = ''] = jwt.split('.')
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const last = alphabet.indexOf(signature.slice(-1))
+  const spare = [0, 0, 4, 2][signature.length % 4] ?? 0
+  const variant = `${signature.slice(0, -1)}${alphabet[last | (spare === 0 ? 0 : 1)] ?? ''}`
+  expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(signature, 'base64url'))
+  expect(variant).not.toBe(signature)
+  return `${header}.${payload}.${variant}`
 }
 
 function fakePort(overrides: Partial<StytchPort>): StytchPort {
@@ -31,6 +49,7 @@ function fakePort(overrides: Partial<StytchPort>): StytchPort {
     sendEmailOtp: refuse,
     authenticateEmailOtp: refuse,
     sendSmsOtp: refuse,
+    getMember: refuse,
     authenticateSmsOtp: refuse,
     authenticateSession: refuse,
     verifySessionJwt: refuse,
@@ -39,66 +58,110 @@ function fakePort(overrides: Partial<StytchPort>): StytchPort {
   }
 }
 
+interface Setup {
+  readonly capacity?: number
+  readonly now?: () => number
+  readonly revocations?: Revocations
+  readonly beforeUnverifiedCall?: UnverifiedCallBudget
+}
+
+function verifierOf(port: StytchPort, setup: Setup = {}): SessionVerifier {
+  const now = setup.now ?? (() => T0)
+  return new SessionVerifier(
+    port,
+    setup.capacity ?? 10,
+    () => new Date(now()),
+    setup.revocations ?? new Revocations(undefined, now),
+    setup.beforeUnverifiedCall ?? (() => Promise.resolve(() => Promise.resolve())),
+  )
+}
+
+function verifiedAs(session: MemberSession): () => Promise<VerifiedJwt> {
+  return () =>
+    Promise.resolve({
+      memberSession: session,
+      jwtExpiresAt: new Date(T0 + 300_000),
+      issuedAt: new Date(T0),
+    })
+}
+
+function grantOf(session = memberSession(), id = 'new'): SessionGrant {
+  return {
+    requestId: 'r',
+    sessionToken: 'token-1',
+    sessionJwt: jwtExpiringAt(T0 + 300_000, id),
+    memberSession: session,
+  }
+}
+
 describe('SessionVerifier', () => {
   describe('when the JWT verifies locally', () => {
     it('verifies once and answers later requests from memory until the JWT expires', async () => {
       let now = T0
-      const verifySessionJwt = vi.fn((): Promise<VerifiedJwt> =>
-        Promise.resolve({
-          memberSession: memberSession(),
-          jwtExpiresAt: new Date(T0 + 300_000),
-          issuedAt: new Date(T0),
-        }),
-      )
+      const verifySessionJwt = vi.fn(verifiedAs(memberSession()))
       const authenticateSession = vi.fn(() => Promise.reject(new MfaError('not_signed_in')))
-      const verifier = new SessionVerifier(
-        fakePort({ verifySessionJwt, authenticateSession }),
-        10,
-        () => new Date(now),
-      )
-      const tokens = { sessionToken: undefined, sessionJwt: 'jwt-1' }
-      for (let i = 0; i < 5; i += 1) await verifier.verify(tokens, false)
+      const verifier = verifierOf(fakePort({ verifySessionJwt, authenticateSession }), {
+        now: () => now,
+      })
+      const tokens = { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, '1') }
+      for (let i = 0; i < 5; i += 1) await verifier.verify(tokens, LOCAL)
       expect(verifySessionJwt).toHaveBeenCalledTimes(1)
       now = T0 + 300_001
-      await expect(verifier.verify(tokens, false)).rejects.toMatchObject({ code: 'not_signed_in' })
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
       expect(verifySessionJwt).toHaveBeenCalledTimes(2)
     })
 
     it('forgets the oldest entry beyond its capacity', async () => {
-      const verifySessionJwt = vi.fn(() =>
-        Promise.resolve({
-          memberSession: memberSession(),
-          jwtExpiresAt: new Date(T0 + 300_000),
-          issuedAt: new Date(T0),
-        }),
-      )
-      const verifier = new SessionVerifier(fakePort({ verifySessionJwt }), 2, () => new Date(T0))
-      for (const jwt of ['a', 'b', 'c', 'a'])
-        await verifier.verify({ sessionToken: undefined, sessionJwt: jwt }, false)
+      const verifySessionJwt = vi.fn(verifiedAs(memberSession()))
+      const verifier = verifierOf(fakePort({ verifySessionJwt }), { capacity: 2 })
+      for (const id of ['a', 'b', 'c', 'a'])
+        await verifier.verify(
+          { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, id) },
+          LOCAL,
+        )
       expect(verifySessionJwt).toHaveBeenCalledTimes(4)
+    })
+
+    it('spends none of the client budget of Stytch calls', async () => {
+      const beforeUnverifiedCall = vi.fn(() => Promise.resolve(() => Promise.resolve()))
+      const verifier = verifierOf(fakePort({ verifySessionJwt: verifiedAs(memberSession()) }), {
+        beforeUnverifiedCall,
+      })
+      await verifier.verify(
+        { sessionToken: 't', sessionJwt: jwtExpiringAt(T0 + 300_000, '1') },
+        LOCAL,
+      )
+      expect(beforeUnverifiedCall).not.toHaveBeenCalled()
+    })
+  })
+
+  describe('when the JWT is not spelled as an encoder writes it', () => {
+    it('refuses it without asking the JWKS or Stytch', async () => {
+      const verifySessionJwt = vi.fn(verifiedAs(memberSession()))
+      const authenticateSession = vi.fn(() => Promise.resolve(grantOf()))
+      const verifier = verifierOf(fakePort({ verifySessionJwt, authenticateSession }))
+      const jwt = jwtExpiringAt(T0 + 300_000, '1')
+      for (const variant of [respelled(jwt), `${jwt}=`, jwt.replace('.', '..'), `${jwt}.x`]) {
+        await expect(
+          verifier.verify({ sessionToken: 't', sessionJwt: variant }, LOCAL),
+        ).rejects.toMatchObject({ code: 'not_signed_in' })
+      }
+      expect(verifySessionJwt).not.toHaveBeenCalled()
+      expect(authenticateSession).not.toHaveBeenCalled()
     })
   })
 
   describe('when the JWT is expired or invalid', () => {
     it('refreshes through Stytch once for concurrent requests and returns the new tokens', async () => {
-      const grant: SessionGrant = {
-        requestId: 'r',
-        sessionToken: 'token-1',
-        sessionJwt: jwtExpiringAt(T0 + 300_000, 'new'),
-        memberSession: memberSession(),
-      }
+      const grant = grantOf()
       let release: (value: SessionGrant) => void = () => undefined
       const authenticateSession = vi.fn(
         () => new Promise<SessionGrant>((resolve) => (release = resolve)),
       )
       const verifySessionJwt = vi.fn(() => Promise.reject(new MfaError('not_signed_in')))
-      const verifier = new SessionVerifier(
-        fakePort({ verifySessionJwt, authenticateSession }),
-        10,
-        () => new Date(T0),
-      )
-      const tokens = { sessionToken: 'token-1', sessionJwt: 'old-jwt' }
-      const all = Promise.all([1, 2, 3].map(() => verifier.verify(tokens, false)))
+      const verifier = verifierOf(fakePort({ verifySessionJwt, authenticateSession }))
+      const tokens = { sessionToken: 'token-1', sessionJwt: jwtExpiringAt(T0 - 1, 'old') }
+      const all = Promise.all([1, 2, 3].map(() => verifier.verify(tokens, LOCAL)))
       await vi.waitFor(() => {
         expect(authenticateSession).toHaveBeenCalledTimes(1)
       })
@@ -107,168 +170,244 @@ describe('SessionVerifier', () => {
       expect(authenticateSession).toHaveBeenCalledTimes(1)
       expect(authenticateSession).toHaveBeenCalledWith({ sessionToken: 'token-1' })
       for (const result of results) expect(result.refreshed?.sessionJwt).toBe(grant.sessionJwt)
-      await verifier.verify({ sessionToken: 'token-1', sessionJwt: grant.sessionJwt }, false)
+      await verifier.verify({ sessionToken: 'token-1', sessionJwt: grant.sessionJwt }, LOCAL)
       expect(verifySessionJwt).toHaveBeenCalledTimes(3)
     })
 
     it('fails closed with the upstream error when the JWKS cannot be fetched', async () => {
       const verifySessionJwt = vi.fn(() => Promise.reject(new MfaError('stytch_timeout')))
       const authenticateSession = vi.fn()
-      const verifier = new SessionVerifier(
-        fakePort({ verifySessionJwt, authenticateSession }),
-        10,
-        () => new Date(T0),
-      )
+      const verifier = verifierOf(fakePort({ verifySessionJwt, authenticateSession }))
       await expect(
-        verifier.verify({ sessionToken: 't', sessionJwt: 'j' }, false),
+        verifier.verify({ sessionToken: 't', sessionJwt: jwtExpiringAt(T0, 'j') }, LOCAL),
       ).rejects.toMatchObject({ code: 'stytch_timeout' })
       expect(authenticateSession).not.toHaveBeenCalled()
     })
 
     it('refuses a session Stytch returns already expired', async () => {
-      const verifier = new SessionVerifier(
+      const verifier = verifierOf(
         fakePort({
           authenticateSession: () =>
-            Promise.resolve({
-              requestId: 'r',
-              sessionToken: 't',
-              sessionJwt: 'j',
-              memberSession: memberSession({ expiresAt: new Date(T0 - 1) }),
-            }),
+            Promise.resolve(grantOf(memberSession({ expiresAt: new Date(T0 - 1) }))),
         }),
-        10,
-        () => new Date(T0),
       )
       await expect(
-        verifier.verify({ sessionToken: 't', sessionJwt: undefined }, false),
+        verifier.verify({ sessionToken: 't', sessionJwt: undefined }, LOCAL),
       ).rejects.toMatchObject({ code: 'not_signed_in' })
+    })
+
+    it('asks Stytch about refused credentials once, then refuses them from memory for 10 minutes', async () => {
+      let now = T0
+      const authenticateSession = vi.fn(() => Promise.reject(new MfaError('not_signed_in')))
+      const verifier = verifierOf(fakePort({ authenticateSession }), { now: () => now })
+      const junk = { sessionToken: 'junk-token', sessionJwt: undefined }
+      for (let i = 0; i < 5; i += 1) {
+        await expect(verifier.verify(junk, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+      }
+      expect(authenticateSession).toHaveBeenCalledTimes(1)
+      now = T0 + 10 * 60_000 + 1
+      await expect(verifier.verify(junk, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+      expect(authenticateSession).toHaveBeenCalledTimes(2)
+    })
+
+    it('asks Stytch only within the client budget, and never once it is spent', async () => {
+      const authenticateSession = vi.fn(() => Promise.reject(new MfaError('not_signed_in')))
+      let left = 3
+      const beforeUnverifiedCall = vi.fn((ip: string | undefined) => {
+        expect(ip).toBe(LOCAL.ip)
+        left -= 1
+        return left >= 0
+          ? Promise.resolve(() => Promise.resolve())
+          : Promise.reject(new MfaError('rate_limited'))
+      })
+      const verifier = verifierOf(fakePort({ authenticateSession }), { beforeUnverifiedCall })
+      const codes: string[] = []
+      for (let i = 0; i < 6; i += 1) {
+        await verifier
+          .verify({ sessionToken: `junk-${String(i)}`, sessionJwt: undefined }, LOCAL)
+          .catch((error: unknown) => codes.push((error as MfaError).code))
+      }
+      expect(codes).toEqual([
+        'not_signed_in',
+        'not_signed_in',
+        'not_signed_in',
+        'rate_limited',
+        'rate_limited',
+        'rate_limited',
+      ])
+      expect(authenticateSession).toHaveBeenCalledTimes(3)
+    })
+
+    it('gives the budget point back when the credentials were a live session (a refresh)', async () => {
+      const gaveBack = vi.fn(() => Promise.resolve())
+      const verifier = verifierOf(
+        fakePort({
+          verifySessionJwt: () => Promise.reject(new MfaError('not_signed_in')),
+          authenticateSession: () => Promise.resolve(grantOf()),
+        }),
+        { beforeUnverifiedCall: () => Promise.resolve(gaveBack) },
+      )
+      await verifier.verify({ sessionToken: 'token-1', sessionJwt: undefined }, LOCAL)
+      expect(gaveBack).toHaveBeenCalledTimes(1)
     })
   })
 
   describe('when checking with Stytch on every request', () => {
     it('never answers from memory', async () => {
-      const authenticateSession = vi.fn(() =>
-        Promise.resolve({
-          requestId: 'r',
-          sessionToken: 't',
-          sessionJwt: jwtExpiringAt(T0 + 300_000, 'x'),
-          memberSession: memberSession(),
-        }),
-      )
-      const verifier = new SessionVerifier(
-        fakePort({ authenticateSession }),
-        10,
-        () => new Date(T0),
+      const authenticateSession = vi.fn(() => Promise.resolve(grantOf(memberSession(), 'x')))
+      const verifier = verifierOf(
+        fakePort({ authenticateSession, verifySessionJwt: verifiedAs(memberSession()) }),
       )
       const tokens = { sessionToken: 't', sessionJwt: jwtExpiringAt(T0 + 300_000, 'x') }
-      await verifier.verify(tokens, true)
-      await verifier.verify(tokens, true)
+      await verifier.verify(tokens, STRICT)
+      await verifier.verify(tokens, STRICT)
       expect(authenticateSession).toHaveBeenCalledTimes(2)
+    })
+
+    it('never shares one Stytch check between concurrent requests', async () => {
+      const authenticateSession = vi.fn(() => Promise.resolve(grantOf(memberSession(), 'x')))
+      const verifier = verifierOf(fakePort({ authenticateSession }))
+      const tokens = { sessionToken: 't', sessionJwt: undefined }
+      await Promise.all([1, 2, 3, 4].map(() => verifier.verify(tokens, STRICT)))
+      expect(authenticateSession).toHaveBeenCalledTimes(4)
     })
   })
 
-  it('never shares one Stytch check between concurrent requests that check with Stytch', async () => {
-    const authenticateSession = vi.fn(() =>
-      Promise.resolve({
-        requestId: 'r',
-        sessionToken: 't',
-        sessionJwt: jwtExpiringAt(T0 + 300_000, 'x'),
-        memberSession: memberSession(),
-      }),
-    )
-    const verifier = new SessionVerifier(fakePort({ authenticateSession }), 10, () => new Date(T0))
-    const tokens = { sessionToken: 't', sessionJwt: undefined }
-    await Promise.all([1, 2, 3, 4].map(() => verifier.verify(tokens, true)))
-    expect(authenticateSession).toHaveBeenCalledTimes(4)
+  describe('when the session was signed out', () => {
+    function signedOut() {
+      const revocations = new Revocations(undefined, () => T0)
+      const session = memberSession()
+      const verifySessionJwt = vi.fn(verifiedAs(session))
+      const authenticateSession = vi.fn(() => Promise.resolve(grantOf(session, 'refreshed')))
+      const verifier = verifierOf(fakePort({ verifySessionJwt, authenticateSession }), {
+        revocations,
+      })
+      return { revocations, verifier, authenticateSession }
+    }
+
+    it('refuses a JWT remembered before the sign-out, in recall() and verify()', async () => {
+      const { revocations, verifier } = signedOut()
+      const tokens = { sessionToken: 't', sessionJwt: jwtExpiringAt(T0 + 300_000, 'a') }
+      await verifier.verify(tokens, LOCAL)
+      expect(verifier.recall(tokens, T0)).toBeDefined()
+      await revocations.revoke('ms-1', T0 + 3_600_000)
+      expect(verifier.recall(tokens, T0)).toBeUndefined()
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+    })
+
+    it('refuses every other JWT of the session and every refresh of it', async () => {
+      const { revocations, verifier, authenticateSession } = signedOut()
+      await revocations.revoke('ms-1', T0 + 3_600_000)
+      const another = { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, 'b') }
+      await expect(verifier.verify(another, LOCAL)).rejects.toMatchObject({
+        code: 'not_signed_in',
+      })
+      const refresh = { sessionToken: 'token-1', sessionJwt: undefined }
+      await expect(verifier.verify(refresh, LOCAL)).rejects.toMatchObject({
+        code: 'not_signed_in',
+      })
+      await expect(verifier.verify(refresh, STRICT)).rejects.toMatchObject({
+        code: 'not_signed_in',
+      })
+      expect(authenticateSession).toHaveBeenCalled()
+    })
+
+    it('admits the session again only once the refusal lapsed', async () => {
+      let now = T0
+      const revocations = new Revocations(undefined, () => now)
+      const verifier = verifierOf(fakePort({ verifySessionJwt: verifiedAs(memberSession()) }), {
+        revocations,
+        now: () => now,
+      })
+      await revocations.revoke('ms-1', T0 + 1000)
+      const tokens = { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, 'c') }
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+      now = T0 + 1001
+      await expect(verifier.verify(tokens, LOCAL)).resolves.toBeDefined()
+    })
   })
 
-  it('forgets a JWT at logout', async () => {
-    const verifySessionJwt = vi.fn(() =>
-      Promise.resolve({
-        memberSession: memberSession(),
-        jwtExpiresAt: new Date(T0 + 300_000),
-        issuedAt: new Date(T0),
-      }),
-    )
-    const verifier = new SessionVerifier(fakePort({ verifySessionJwt }), 10, () => new Date(T0))
-    const tokens = { sessionToken: undefined, sessionJwt: 'j' }
-    await verifier.verify(tokens, false)
-    verifier.forget('j')
-    await verifier.verify(tokens, false)
-    expect(verifySessionJwt).toHaveBeenCalledTimes(2)
+  describe('with a revocation store', () => {
+    function storeHandle() {
+      let listener: RevocationListener | undefined
+      const store: RevocationStore = {
+        publish: () => Promise.resolve(),
+        listen: (l) => {
+          listener = l
+        },
+      }
+      return {
+        store,
+        listener: () => {
+          if (listener === undefined) throw new Error('not listening')
+          return listener
+        },
+      }
+    }
+
+    it('refuses with 503 until the store delivered the sign-outs on record', async () => {
+      const { store, listener } = storeHandle()
+      const revocations = new Revocations(store, () => T0)
+      const verifier = verifierOf(fakePort({ verifySessionJwt: verifiedAs(memberSession()) }), {
+        revocations,
+      })
+      const tokens = { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, 'd') }
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({
+        code: 'revocations_unavailable',
+      })
+      listener().revoked('ms-1', T0 + 60_000)
+      listener().synced(true)
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+      listener().synced(false)
+      await expect(verifier.verify(tokens, LOCAL)).rejects.toMatchObject({ code: 'not_signed_in' })
+    })
+
+    it('tells the store again, once it is back, about a sign-out it failed to record', async () => {
+      const published: string[] = []
+      let up = false
+      let listener: RevocationListener | undefined
+      const store: RevocationStore = {
+        publish: (id) => {
+          if (!up) return Promise.reject(new Error('down'))
+          published.push(id)
+          return Promise.resolve()
+        },
+        listen: (l) => {
+          listener = l
+        },
+      }
+      const revocations = new Revocations(store, () => T0)
+      expect(await revocations.revoke('ms-9', T0 + 60_000)).toBe(false)
+      expect(revocations.has('ms-9', T0)).toBe(true)
+      up = true
+      listener?.synced(true)
+      await vi.waitFor(() => {
+        expect(published).toEqual(['ms-9'])
+      })
+    })
   })
 
   describe('recall()', () => {
-    function verifierAt(now: () => number) {
-      const verifySessionJwt = vi.fn((jwt: string) =>
-        Promise.resolve({
-          memberSession: memberSession({ memberSessionId: `ms-${jwt}` }),
-          jwtExpiresAt: new Date(T0 + 300_000),
-          issuedAt: new Date(T0),
-        }),
-      )
-      const verifier = new SessionVerifier(
-        fakePort({ verifySessionJwt }),
-        10,
-        () => new Date(now()),
-      )
-      return { verifier, verifySessionJwt }
+    const session = memberSession()
+    async function remembered(jwts: readonly string[]): Promise<SessionVerifier> {
+      const verifier = verifierOf(fakePort({ verifySessionJwt: verifiedAs(session) }))
+      for (const jwt of jwts) await verifier.verify({ sessionToken: 't', sessionJwt: jwt }, LOCAL)
+      return verifier
     }
 
     it('answers only for the exact JWT verified, even when another shares its length and end', async () => {
-      const { verifier } = verifierAt(() => T0)
-      const verified = 'header.payload-one.signature-tail-12345678'
-      const lookalike = 'header.payload-two.signature-tail-12345678'
-      await verifier.verify({ sessionToken: undefined, sessionJwt: verified }, false)
-      expect(verifier.recall({ sessionToken: undefined, sessionJwt: verified }, T0)).toMatchObject({
-        memberSessionId: `ms-${verified}`,
-      })
-      expect(
-        verifier.recall({ sessionToken: undefined, sessionJwt: lookalike }, T0),
-      ).toBeUndefined()
+      const jwt = jwtExpiringAt(T0 + 300_000, 'aaaa')
+      const verifier = await remembered([jwt])
+      const lookalike = `${jwt.slice(0, 30)}${jwt[30] === 'A' ? 'B' : 'A'}${jwt.slice(31)}`
+      expect(verifier.recall({ sessionToken: 't', sessionJwt: jwt }, T0)).toBe(session)
+      expect(verifier.recall({ sessionToken: 't', sessionJwt: lookalike }, T0)).toBeUndefined()
     })
 
     it('keeps both of two JWTs that share a cache key, one after the other', async () => {
-      const { verifier, verifySessionJwt } = verifierAt(() => T0)
-      const first = { sessionToken: undefined, sessionJwt: 'aaaa.bbbb.same-tail' }
-      const second = { sessionToken: undefined, sessionJwt: 'cccc.dddd.same-tail' }
-      await verifier.verify(first, false)
-      await verifier.verify(second, false)
-      expect(verifier.recall(second, T0)?.memberSessionId).toBe('ms-cccc.dddd.same-tail')
-      expect(verifier.recall(first, T0)).toBeUndefined()
-      await verifier.verify(first, false)
-      expect(verifier.recall(first, T0)?.memberSessionId).toBe('ms-aaaa.bbbb.same-tail')
-      expect(verifySessionJwt).toHaveBeenCalledTimes(3)
-    })
-
-    it('refuses a remembered JWT presented with a session token signed out since', async () => {
-      const { verifier } = verifierAt(() => T0)
-      const older = { sessionToken: 'token-a', sessionJwt: 'jwt-a-1' }
-      await verifier.verify(older, false)
-      expect(verifier.recall(older, T0)).toBeDefined()
-      // The logout carried a later JWT of the same session: the older one is still remembered.
-      verifier.revoke({ sessionToken: 'token-a', sessionJwt: 'jwt-a-2' }, 3600)
-      expect(verifier.recall(older, T0)).toBeUndefined()
-      await expect(verifier.verify(older, false)).rejects.toMatchObject({ code: 'not_signed_in' })
-    })
-
-    it('checks a pair already found signed in again after each new sign-out', async () => {
-      const { verifier } = verifierAt(() => T0)
-      const member = { sessionToken: 'token-b', sessionJwt: 'jwt-b' }
-      await verifier.verify(member, false)
-      verifier.revoke({ sessionToken: 'token-other', sessionJwt: undefined }, 3600)
-      expect(verifier.recall(member, T0)).toBeDefined()
-      expect(verifier.recall(member, T0)).toBeDefined()
-      verifier.revoke({ sessionToken: 'token-b', sessionJwt: undefined }, 3600)
-      expect(verifier.recall(member, T0)).toBeUndefined()
-    })
-
-    it('checks the token presented, not the one a JWT was last seen with', async () => {
-      const { verifier } = verifierAt(() => T0)
-      await verifier.verify({ sessionToken: 'token-c', sessionJwt: 'jwt-c' }, false)
-      verifier.revoke({ sessionToken: 'token-d', sessionJwt: undefined }, 3600)
-      expect(verifier.recall({ sessionToken: 'token-c', sessionJwt: 'jwt-c' }, T0)).toBeDefined()
-      expect(verifier.recall({ sessionToken: 'token-d', sessionJwt: 'jwt-c' }, T0)).toBeUndefined()
+      const first = jwtExpiringAt(T0 + 300_000, 'aaaa')
+      const second = `${first.slice(0, 30)}${first[30] === 'A' ? 'B' : 'A'}${first.slice(31)}`
+      const verifier = await remembered([first, second])
+      expect(verifier.recall({ sessionToken: 't', sessionJwt: second }, T0)).toBe(session)
     })
   })
 })

@@ -150,6 +150,29 @@ describe('GET /v1/b2b/organizations/{organization_id}/member', () => {
     expect(byId.member.name).toBe('Ada Admin')
   })
 
+  it('serves mfa_phone_number and mfa_phone_number_verified as Stytch does', async () => {
+    const get = (email: string) =>
+      harness.client.organizations.members.get({ organization_id: ACME.slug, email_address: email })
+    const [admin, verified, newcomer] = await Promise.all([
+      get(ACME.admin.email),
+      get(ACME.verified.email),
+      get(ACME.newcomer.email),
+    ])
+    expect(admin.member).toMatchObject({
+      mfa_phone_number: ACME.admin.phone,
+      mfa_phone_number_verified: false,
+    })
+    expect(verified.member).toMatchObject({
+      mfa_phone_number: ACME.verified.phone,
+      mfa_phone_number_verified: true,
+    })
+    // The SDK types `mfa_phone_number` as a required string: no phone is ''.
+    expect(newcomer.member).toMatchObject({
+      mfa_phone_number: '',
+      mfa_phone_number_verified: false,
+    })
+  })
+
   it('answers 404 member_not_found for a member of another organization', async () => {
     const { member_id: memberId } = await harness.client.organizations.members.get({
       organization_id: ACME.slug,

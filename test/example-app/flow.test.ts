@@ -247,7 +247,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     ])
 
     const out = await agent.post('/logout').set(json)
-    expect(out.body).toEqual({ status: 'signed_out' })
+    expect(out.body).toEqual({ status: 'signed_out', revoked: true })
     expect((await agent.get('/admin/api/me').set(json)).status).toBe(401)
   })
 

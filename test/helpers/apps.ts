@@ -13,6 +13,7 @@ import koaSession from 'koa-session'
 import { RedisStore } from 'connect-redis'
 import type { RedisClientType } from 'redis'
 import { koaRedisSessionStore } from '../../example-app/koa-redis-store.js'
+import { koaMemoryStore } from './koa-memory-store.js'
 import { redisLimitStore } from '../../src/limits/index.js'
 import type { Emulator } from '../../src/emulator/index.js'
 import {
@@ -33,6 +34,8 @@ export interface AppSpec {
   readonly options?: Partial<StytchMfaOptions>
   /** Share sessions (with `storage: 'server'`) and limits through this Redis. */
   readonly redis?: RedisClientType
+  /** Guarded routes beyond the usual ones, with their requireMfa() options. */
+  readonly guarded?: readonly (readonly [string, RequireMfaOptions])[]
 }
 
 /** For scenarios that resend at once: the SMS cooldown has its own tests. */
@@ -81,12 +84,12 @@ export function libraryOptions(
 }
 
 /** The guarded routes of every test app, with their requireMfa() options. */
-const GUARDED: readonly [string, RequireMfaOptions][] = [
+const GUARDED: readonly (readonly [string, RequireMfaOptions])[] = [
   ['/admin', {}],
   ['/admin/fresh', { maxAge: '10m' }],
   ['/admin/strict', { checkWithStytch: true }],
-  ['/admin/other-org', { organizations: ['other'] }],
-  ['/admin/acme', { organizations: ['acme'] }],
+  ['/admin/other-org', { organizationSlugs: ['other'] }],
+  ['/admin/acme', { organizationSlugs: ['acme'] }],
   ['/admin/role', { roles: ['stytch_admin'] }],
 ]
 
@@ -102,7 +105,7 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
         secret: SECRET,
         resave: false,
         saveUninitialized: false,
-        cookie: { secure: 'auto' },
+        cookie: { secure: 'auto', sameSite: 'lax' },
         ...(spec.redis === undefined ? {} : { store: new RedisStore({ client: spec.redis }) }),
       }),
     )
@@ -115,7 +118,7 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
   app.get('/login-state', (req, res, next) => {
     mfa.loginState(req).then((state) => res.json(state), next)
   })
-  for (const [path, options] of GUARDED) {
+  for (const [path, options] of [...GUARDED, ...(spec.guarded ?? [])]) {
     const guard = mfa.requireMfa(options)
     app.all(path, guard, (req, res) => {
       admitted.set(path, (admitted.get(path) ?? 0) + 1)
@@ -130,11 +133,11 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   const events: MfaEvent[] = []
   const admitted = new Map<string, number>()
   const mfa = createKoaStytchMfa(libraryOptions(emulator, events, spec))
-  const app = new KoaApp({ proxy: true, keys: [SECRET] })
+  const app = new KoaApp({ proxy: true, maxIpsCount: 1, keys: [SECRET] })
   app.silent = true
   if (spec.storage === 'server') {
-    const store = spec.redis === undefined ? {} : { store: koaRedisSessionStore(spec.redis) }
-    app.use(koaSession({ secure: false, sameSite: 'lax', ...store }, app))
+    const store = spec.redis === undefined ? koaMemoryStore() : koaRedisSessionStore(spec.redis)
+    app.use(koaSession({ secure: false, sameSite: 'lax', store }, app))
   }
   const router = new Router()
   router.post('/auth/email/send', mfa.sendEmailOtp())
@@ -145,7 +148,7 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   router.get('/login-state', async (ctx) => {
     ctx.body = await mfa.loginState(ctx)
   })
-  for (const [path, options] of GUARDED) {
+  for (const [path, options] of [...GUARDED, ...(spec.guarded ?? [])]) {
     router.all(path, mfa.requireMfa(options), (ctx) => {
       admitted.set(path, (admitted.get(path) ?? 0) + 1)
       const session = mfa.memberSession(ctx)

@@ -6,6 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
+import { createClient, type RedisClientType } from 'redis'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 
 function findRedisServer(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
@@ -85,4 +87,27 @@ export class RedisServer {
     child.kill('SIGKILL')
     await once(child, 'exit')
   }
+}
+
+/**
+ * One redis-server and a connected client for the tests of a `describe` (call it inside one
+ * that skips without Redis), flushed before each test.
+ */
+export function useRedis(): { readonly client: RedisClientType } {
+  const holder = { client: undefined as unknown as RedisClientType }
+  let server: RedisServer | undefined
+  beforeAll(async () => {
+    server = await RedisServer.start()
+    holder.client = createClient({ url: server.url })
+    holder.client.on('error', () => undefined)
+    await holder.client.connect()
+  })
+  beforeEach(async () => {
+    await holder.client.flushAll()
+  })
+  afterAll(async () => {
+    holder.client.destroy()
+    await server?.stop()
+  })
+  return holder
 }

@@ -168,7 +168,7 @@ describe.each(frameworks)('abuse limits on $name', (framework) => {
       ).toBe(200)
     })
 
-    it('limits email code attempts per address too', async () => {
+    it("burns the browser's email challenge after its wrong codes, until a new send opens another", async () => {
       const app = framework.build(emulator.current, limits({ attemptsPerCode: 2 }))
       const client = new Client(app.listener)
       await client.post('/auth/email/send', { email: ADMIN.email, organization: 'acme' })
@@ -179,6 +179,30 @@ describe.each(frameworks)('abuse limits on $name', (framework) => {
       const locked = await client.post('/auth/email/verify', { code: right })
       expect(locked.status).toBe(429)
       expect(locked.body.code).toBe('otp_locked')
+      await client.post('/auth/email/send', { email: ADMIN.email, organization: 'acme' })
+      const again = await client.post('/auth/email/verify', {
+        code: emulator.current.lastCode(ADMIN.email),
+      })
+      expect(again.status).toBe(200)
+    })
+
+    it('lets an API client without a cookie sign in again and again: right codes spend no budget', async () => {
+      const app = framework.build(
+        emulator.current,
+        limits({ attemptsPerCode: 2, emailPerAddressPerHour: 100 }),
+      )
+      for (let i = 0; i < 4; i += 1) {
+        await new Client(app.listener).post('/auth/email/send', {
+          email: ADMIN.email,
+          organization: 'acme',
+        })
+        const res = await new Client(app.listener).post('/auth/email/verify', {
+          code: emulator.current.lastCode(ADMIN.email),
+          email: ADMIN.email,
+          organization: 'acme',
+        })
+        expect(res.status, `sign-in ${String(i + 1)}`).toBe(200)
+      }
     })
   })
 
@@ -226,6 +250,36 @@ describe.each(frameworks)('abuse limits on $name', (framework) => {
       expect((await from('2001:db8:1:2::2', 'b@acme.test')).status).toBe(200)
       expect((await from('2001:db8:1:2:ffff::9', 'c@acme.test')).status).toBe(429)
       expect((await from('2001:db8:1:3::1', 'd@acme.test')).status).toBe(200)
+    })
+  })
+
+  describe('SMS sends Stytch did not complete', () => {
+    const ENROL = { phoneNumber: '+12025550123' }
+
+    it('spends no cooldown on a send Stytch refused: the corrected resend goes out at once', async () => {
+      const app = framework.build(emulator.current, {
+        options: { phoneEnrollment: { enabled: true } },
+      })
+      const client = new Client(app.listener)
+      await passEmailStep(client, emulator.current, NEWCOMER)
+      emulator.current.injectFault(SMS_SEND, { kind: 'status', status: 400 })
+      expect((await client.post('/auth/sms/send', ENROL)).status).toBeGreaterThanOrEqual(400)
+      expect((await client.post('/auth/sms/send', ENROL)).status).toBe(200)
+      expect(emulator.current.outbox({ to: ENROL.phoneNumber })).toHaveLength(1)
+    })
+
+    it('keeps the cooldown after a send that timed out: the SMS may have gone out', async () => {
+      const app = framework.build(emulator.current, {
+        options: { phoneEnrollment: { enabled: true } },
+      })
+      const client = new Client(app.listener)
+      await passEmailStep(client, emulator.current, NEWCOMER)
+      emulator.current.injectFault(SMS_SEND, { kind: 'hang' })
+      expect((await client.post('/auth/sms/send', ENROL)).status).toBe(504)
+      const resend = await client.post('/auth/sms/send', ENROL)
+      expect(resend.status).toBe(429)
+      expect(resend.body.code).toBe('rate_limited')
+      expect(emulator.current.calls(SMS_SEND)).toBe(1)
     })
   })
 

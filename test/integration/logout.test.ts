@@ -13,7 +13,7 @@ describe.each(frameworks)('logout() on $name', (framework) => {
     const client = await signIn(app, emulator.current)
     const res = await client.post('/auth/logout')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ status: 'signed_out' })
+    expect(res.body).toEqual({ status: 'signed_out', revoked: true })
     expect(res.headers['cache-control']).toBe('no-store')
     expect(res.headers['clear-site-data']).toBe('"cookies"')
     expect(emulator.current.calls(REVOKE)).toBe(1)

@@ -19,6 +19,7 @@ const entries = {
   'stytch-b2b-mfa/koa': ['createStytchMfa', 'MfaError', 'MfaErrorCode', 'isMfaError', 'messageOf'],
   'stytch-b2b-mfa/emulator': ['startEmulator'],
   'stytch-b2b-mfa/limits': ['memoryLimitStore', 'redisLimitStore'],
+  'stytch-b2b-mfa/revocations': ['redisRevocationStore'],
 } as const
 
 function run(script: string, type: 'commonjs' | 'module'): string {

@@ -441,7 +441,7 @@ describe('fuzzing the core handlers (fast-check, fixed seed)', () => {
     const guards = [
       factories.requireMfa(),
       factories.requireMfa({ checkWithStytch: true }),
-      factories.requireMfa({ maxAge: '10m', organizations: ['acme'], roles: ['stytch_admin'] }),
+      factories.requireMfa({ maxAge: '10m', organizationSlugs: ['acme'], roles: ['stytch_admin'] }),
       factories.requireMfa({ respondWith: 'redirect' }),
     ]
     const arbitrary = fc.record({

@@ -161,6 +161,34 @@ describe('createStytchPort() against the emulator', () => {
     })
   })
 
+  describe('when the member is read', () => {
+    it('says whether the member has a phone, and that a passed code verified it', async () => {
+      const pending = await signInByEmail(ALICE.email)
+      const member = { organizationId, memberId: pending.memberId }
+      await expect(port.getMember(member)).resolves.toMatchObject({
+        ...member,
+        hasMfaPhoneNumber: true,
+        mfaPhoneNumberVerified: false,
+      })
+      await port.authenticateSmsOtp({
+        ...member,
+        credential: { kind: 'intermediate_session_token', token: pending.intermediateSessionToken },
+        code: emulator.lastCode(ALICE.phone) ?? '',
+        sessionDurationMinutes: 60,
+      })
+      await expect(port.getMember(member)).resolves.toMatchObject({
+        hasMfaPhoneNumber: true,
+        mfaPhoneNumberVerified: true,
+      })
+    })
+
+    it('says a member without a phone has none', async () => {
+      const pending = await signInByEmail(BOB.email)
+      const member = await port.getMember({ organizationId, memberId: pending.memberId })
+      expect(member).toMatchObject({ hasMfaPhoneNumber: false, mfaPhoneNumberVerified: false })
+    })
+  })
+
   describe('when the emulator injects faults', () => {
     it.each([
       ['hangs', { kind: 'hang' as const }, 'stytch_timeout'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
 import {
   DEFAULT_IST_LIFETIME_MS,
+  getMemberSchema,
   memberSessionSchema,
   parsePrimaryAuth,
   parseResponse,
@@ -285,6 +286,54 @@ describe('sendSmsOtpSchema', () => {
 
   it('fails closed without a member id', () => {
     badResponse(() => parseResponse(sendSmsOtpSchema, { request_id: 'r' }, 'x'))
+  })
+})
+
+describe('getMemberSchema', () => {
+  const memberBody = (member: Record<string, unknown>) => ({
+    request_id: 'request-id-test-get',
+    member_id: MEMBER_ID,
+    member: {
+      member_id: MEMBER_ID,
+      organization_id: ORGANIZATION_ID,
+      email_address: 'alice@example.com',
+      mfa_phone_number: '+15555550100',
+      mfa_phone_number_verified: true,
+      ...member,
+    },
+  })
+  const read = (body: unknown) => parseResponse(getMemberSchema, body, 'organizations.members.get')
+
+  it('says the member has a phone, and whether it is verified, without keeping the number', () => {
+    const member = read(memberBody({ mfa_phone_number_verified: false }))
+    expect(member).toEqual({
+      requestId: 'request-id-test-get',
+      memberId: MEMBER_ID,
+      organizationId: ORGANIZATION_ID,
+      hasMfaPhoneNumber: true,
+      mfaPhoneNumberVerified: false,
+    })
+    expect(JSON.stringify(member)).not.toContain('5555550100')
+  })
+
+  it.each([[''], [null]])('reads a phone number of %j as no phone', (phone) => {
+    expect(read(memberBody({ mfa_phone_number: phone })).hasMfaPhoneNumber).toBe(false)
+  })
+
+  it('fails closed without mfa_phone_number_verified, naming the field but not the number', () => {
+    const error = badResponse(() => read(memberBody({ mfa_phone_number_verified: undefined })))
+    expect(error.message).toContain('member.mfa_phone_number_verified')
+    expect(error.message).not.toContain('5555550100')
+    expect(error.requestId).toBe('request-id-test-get')
+  })
+
+  it('fails closed when the phone number is not a string, without echoing it', () => {
+    const error = badResponse(() => read(memberBody({ mfa_phone_number: 15555550100 })))
+    expect(error.message).not.toContain('5555550100')
+  })
+
+  it('fails closed without the member', () => {
+    badResponse(() => read({ request_id: 'r', member_id: MEMBER_ID }))
   })
 })
 

@@ -73,6 +73,26 @@ const SMS_SEND = {
 }
 const SMS_AUTH = { ...SMS_SEND, code: '123456', sessionDurationMinutes: 60 }
 
+const MEMBER_GET = { organizationId: ORGANIZATION_ID, memberId: MEMBER_ID }
+
+/** `organizations.members.get` success for a member whose phone is not verified yet. */
+function memberJson(member: Record<string, unknown> = {}) {
+  return {
+    status_code: 200,
+    request_id: 'request-id-test-member',
+    member_id: MEMBER_ID,
+    member: {
+      member_id: MEMBER_ID,
+      organization_id: ORGANIZATION_ID,
+      email_address: 'alice@example.com',
+      mfa_phone_number: '+15555550100',
+      mfa_phone_number_verified: false,
+      ...member,
+    },
+    organization: { organization_id: ORGANIZATION_ID },
+  }
+}
+
 describe('createStytchPort()', () => {
   quietStytchWarnings()
   afterEach(closeAllFakes)
@@ -207,6 +227,40 @@ describe('createStytchPort()', () => {
       expect(error.code).toBe('stytch_bad_response')
     })
 
+    it('reads the member with organizations.members.get: whether it has a phone, not the number', async () => {
+      const fake = await startRoutes({
+        [`/v1/b2b/organizations/${ORGANIZATION_ID}/member`]: answer(200, memberJson()),
+      })
+      const member = await portFor(fake).getMember(MEMBER_GET)
+      expect(member).toEqual({
+        requestId: 'request-id-test-member',
+        memberId: MEMBER_ID,
+        organizationId: ORGANIZATION_ID,
+        hasMfaPhoneNumber: true,
+        mfaPhoneNumberVerified: false,
+      })
+      expect(fake.requests).toHaveLength(1)
+      expect(fake.requests[0]?.method).toBe('GET')
+      expect(fake.requests[0]?.path).toBe(
+        `/v1/b2b/organizations/${ORGANIZATION_ID}/member?member_id=${MEMBER_ID}`,
+      )
+    })
+
+    it.each([
+      ['another member', { member_id: 'member-test-someone-else' }],
+      ['a member of another organization', { organization_id: 'organization-test-other' }],
+    ])('refuses a members.get answer about %s', async (_what, member) => {
+      const fake = await startRoutes({
+        [`/v1/b2b/organizations/${ORGANIZATION_ID}/member`]: answer(200, memberJson(member)),
+      })
+      const error = await rejection(portFor(fake).getMember(MEMBER_GET))
+      expect(error).toMatchObject({
+        code: 'stytch_bad_response',
+        requestId: 'request-id-test-member',
+      })
+      expect(error.message).not.toContain('5555550100')
+    })
+
     it('authenticates a session without extending it', async () => {
       const fake = await startRoutes({
         '/v1/b2b/sessions/authenticate': answer(200, sessionGrantJson()),
@@ -325,6 +379,22 @@ describe('createStytchPort()', () => {
       })
       const error = await rejection(port.sendSmsOtp(SMS_SEND))
       expect(error.code).toBe('stytch_unavailable')
+    })
+
+    it.each([
+      [404, 'member_not_found', 'stytch_error'],
+      [503, 'server_unavailable', 'stytch_unavailable'],
+    ])('maps members.get answering %i %s to %s, asking once', async (status, type, code) => {
+      const fake = await startRoutes({
+        [`/v1/b2b/organizations/${ORGANIZATION_ID}/member`]: answer(
+          status,
+          stytchErrorBody(status, type),
+        ),
+      })
+      const error = await rejection(portFor(fake).getMember(MEMBER_GET))
+      expect(error).toMatchObject({ code, stytchErrorType: type })
+      expect(error.message).not.toContain('+15555550100')
+      expect(fake.requests).toHaveLength(1)
     })
 
     it('never retries sms/send, even when Stytch is unavailable', async () => {

@@ -1,46 +1,81 @@
 /**
- * @module Logout: revoke the session at Stytch, then forget it here whatever Stytch said —
- * cookies cleared with the attributes they were set with, the server-side session regenerated.
+ * @module Logout: the session the cookies carry is verified, refused from now on by its id (on
+ * every instance, with a revocation store) and revoked at Stytch; then everything the library
+ * stored is forgotten, whatever Stytch said. Cookies that name no live session cost no Stytch
+ * revoke and record nothing.
  */
 import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
+import { MfaError } from '../errors.js'
+import type { AuthRequest } from '../http.js'
 import type { HandlerConfig } from '../options.js'
 import { clearPendingLogin } from '../pending-login.js'
 import { clearSessionTokens, readSessionTokens } from '../session-store.js'
+import type { MemberSession } from '../../stytch/port.js'
 
 /** Logout takes no fields; whatever is sent is ignored. */
 const emptyBody = z.object({})
 
+/** How far past its end a session is still refused: the JWTs' clock tolerance. */
+const TOLERANCE_MS = 60_000
+
+/** The session the request's cookies carry, if it verifies; `undefined` for anything else. */
+async function liveSession(engine: Engine, req: AuthRequest): Promise<MemberSession | undefined> {
+  const stored = readSessionTokens(req, engine.config)
+  if (stored.state !== 'present') return undefined
+  try {
+    const { memberSession } = await engine.verifier.verify(stored.tokens, {
+      checkWithStytch: false,
+      ip: req.ip,
+    })
+    return memberSession
+  } catch (error) {
+    // Signed out already, spent budget, Stytch unreachable: there is nothing this instance can
+    // name to revoke, and the cookies go all the same.
+    if (error instanceof MfaError) return undefined
+    throw error
+  }
+}
+
 export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, verifier, emit } = engine
+  const { config, port, revocations, revokeRetries, emit } = engine
   return (req) =>
     runFlow(
       engine,
       req,
       { respondWith: options.respondWith, page: config.paths.afterLogout, body: emptyBody },
       async ({ reply, redirect, secure }) => {
-        const stored = readSessionTokens(req, config)
+        const session = await liveSession(engine, req)
         let revoked = false
-        if (stored.state === 'present') {
-          const { sessionToken, sessionJwt } = stored.tokens
-          // Refused here at once, whatever Stytch answers below (see SessionVerifier.revoke).
-          verifier.revoke(stored.tokens, config.sessionDurationMinutes * 60)
+        if (session !== undefined) {
+          const { memberSessionId } = session
+          await revocations.revoke(memberSessionId, session.expiresAt.getTime() + TOLERANCE_MS)
           try {
-            await port.revokeSession(sessionToken !== undefined ? { sessionToken } : { sessionJwt })
+            await port.revokeSession({ memberSessionId })
             revoked = true
           } catch {
-            // Revocation failed upstream (the audit event says so): the local sign-out still holds.
-            revoked = false
+            revokeRetries.schedule(session)
           }
         }
         await clearSessionTokens(req, config, reply, { regenerate: true })
         reply.cookie(clearPendingLogin(secure))
         reply.header('clear-site-data', '"cookies"')
-        emit({ type: 'logout', revoked, ip: req.ip })
-        return redirect
-          ? reply.redirect(config.paths.afterLogout)
-          : reply.json(200, { status: 'signed_out' })
+        emit({
+          type: 'logout',
+          revoked,
+          signedIn: session !== undefined,
+          memberId: session?.memberId,
+          organizationId: session?.organizationId,
+          ip: req.ip,
+        })
+        if (redirect) return reply.redirect(config.paths.afterLogout)
+        // `revoked: false` for a live session: refused by this app until it lapses, and the
+        // revocation at Stytch is still being tried (the `session_revoked` event says when).
+        return reply.json(200, {
+          status: 'signed_out',
+          ...(session === undefined ? {} : { revoked }),
+        })
       },
     )
 }

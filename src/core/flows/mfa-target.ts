@@ -44,7 +44,10 @@ export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promis
   if (stored.state !== 'present') {
     throw new MfaError('login_required', 'No login in progress and no member session')
   }
-  const { memberSession } = await engine.verifier.verify(stored.tokens, false)
+  const { memberSession } = await engine.verifier.verify(stored.tokens, {
+    checkWithStytch: false,
+    ip: req.ip,
+  })
   const { sessionToken, sessionJwt } = stored.tokens
   const credential: MfaCredential =
     sessionToken !== undefined

@@ -31,11 +31,14 @@ export function denialOf(
     const at = lastSmsAt(session)
     if (at === undefined || nowMs - at.getTime() > options.maxAge * 1000) return 'mfa_stale'
   }
-  const { organizations, roles } = options
+  const { organizations, organizationSlugs, roles } = options
+  // Ids with ids, slugs with slugs: a slug is whatever an organization's admin typed, so one
+  // can equal another organization's id.
   if (
-    organizations !== undefined &&
-    !organizations.includes(session.organizationId) &&
-    (session.organizationSlug === undefined || !organizations.includes(session.organizationSlug))
+    (organizations !== undefined || organizationSlugs !== undefined) &&
+    organizations?.includes(session.organizationId) !== true &&
+    (session.organizationSlug === undefined ||
+      organizationSlugs?.includes(session.organizationSlug) !== true)
   ) {
     return 'forbidden'
   }
@@ -80,7 +83,10 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
   ): Promise<Reply> {
     let verified
     try {
-      verified = await verifier.verify(tokens, options.checkWithStytch)
+      verified = await verifier.verify(tokens, {
+        checkWithStytch: options.checkWithStytch,
+        ip: req.ip,
+      })
     } catch (error) {
       const denial =
         error instanceof MfaError
@@ -114,8 +120,7 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
   return function requireMfa(req) {
     // An admin POST (PUT, DELETE…) from another site rides on the member's SameSite=Lax cookies
     // from a sibling subdomain, or on any cookie without Fetch Metadata: refused before anything
-    // else, like the flow routes refuse it. Found by the security suite (H9): a cross-site POST
-    // with a valid MFA session reached the admin handler.
+    // else, like the flow routes refuse it.
     if (!SAFE_METHODS.has(req.method)) {
       try {
         assertSameSite(req, config)

@@ -9,7 +9,7 @@ import { refusesInput } from './input-refusal.js'
 import { emailField, organizationField, returnToField } from '../fields.js'
 import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
 import type { HandlerConfig } from '../options.js'
-import { pendingLoginCookie } from '../pending-login.js'
+import { newEmailChallenge, pendingLoginCookie } from '../pending-login.js'
 import { safeReturnTo } from '../return-to.js'
 
 const bodySchema = z.object({
@@ -33,7 +33,7 @@ export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Han
           config.locale ?? smsLocaleFrom(req.header('accept-language')),
         )
         // Counted per address whether or not it is a member: the limit reveals nothing either.
-        await limits.beforeEmailSend(body.organization, body.email, req.ip)
+        await limits.beforeEmailSend(body.email, req.ip)
         try {
           const sent = await port.sendEmailOtp({
             organizationId: body.organization,
@@ -67,6 +67,7 @@ export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Han
               stage: 'email',
               organization: body.organization,
               email: body.email,
+              challenge: newEmailChallenge(),
               returnTo: safeReturnTo(body.returnTo),
             },
             new Date(started.getTime() + EMAIL_STEP_SECONDS * 1000),

@@ -11,27 +11,32 @@ import { smsLocaleFrom } from '../locale.js'
 import type { HandlerConfig } from '../options.js'
 import { pendingLoginCookie } from '../pending-login.js'
 import { checkPhoneNumber, maskPhoneNumber } from '../phone.js'
-import { hasSmsFactor } from '../sms-factor.js'
 import { resolveMfaTarget, type MfaTarget } from './mfa-target.js'
 
 const bodySchema = z.object({ phoneNumber: phoneField.optional() })
 
-/** The number to enrol, when this send enrols one; `undefined` to use the member's own. */
-function enrolment(
+/**
+ * The number to enrol, when this send enrols one; `undefined` to use the member's own. In
+ * step-up only Stytch knows whether the member has a phone (the session's factors say what this
+ * session passed, not what the member holds), so it is asked, and only when a number came in.
+ */
+async function enrolment(
   engine: Engine,
   target: MfaTarget,
   phoneNumber: string | undefined,
-): string | undefined {
+): Promise<string | undefined> {
   const { enabled, allowedCountries } = engine.config.phoneEnrollment
-  const hasPhone = target.via === 'login' ? target.pending.hasPhone : hasSmsFactor(target.session)
+  // Nothing to bind: the send goes to the member's own phone, or Stytch says there is none.
+  if (target.via === 'step_up' && phoneNumber === undefined) return undefined
+  const { organizationId, memberId } = target
+  const hasPhone =
+    target.via === 'login'
+      ? target.pending.hasPhone
+      : (await engine.port.getMember({ organizationId, memberId })).hasMfaPhoneNumber
   // A member with a phone only ever gets codes on it: a number in the body is ignored.
   if (hasPhone) return undefined
-  if (!enabled) {
-    if (target.via === 'step_up' && phoneNumber === undefined) return undefined
-    throw new MfaError('phone_enrollment_disabled')
-  }
+  if (!enabled) throw new MfaError('phone_enrollment_disabled')
   if (phoneNumber === undefined) {
-    if (target.via === 'step_up') return undefined
     throw new MfaError('invalid_phone_number', 'A phone number is needed to enrol')
   }
   return checkPhoneNumber(phoneNumber, allowedCountries)
@@ -46,19 +51,20 @@ export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handl
       { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
         const target = await resolveMfaTarget(engine, req)
-        const mfaPhoneNumber = enrolment(engine, target, body.phoneNumber)
-        await limits.beforeSmsSend(
+        const mfaPhoneNumber = await enrolment(engine, target, body.phoneNumber)
+        const sent = await limits.sendSms(
           `${target.organizationId}:${target.memberId}`,
           mfaPhoneNumber,
           req.ip,
+          () =>
+            port.sendSmsOtp({
+              organizationId: target.organizationId,
+              memberId: target.memberId,
+              credential: target.credential,
+              mfaPhoneNumber,
+              locale: config.locale ?? smsLocaleFrom(req.header('accept-language')),
+            }),
         )
-        const sent = await port.sendSmsOtp({
-          organizationId: target.organizationId,
-          memberId: target.memberId,
-          credential: target.credential,
-          mfaPhoneNumber,
-          locale: config.locale ?? smsLocaleFrom(req.header('accept-language')),
-        })
         const { memberId, organizationId } = target
         emit({
           type: 'otp_sent',

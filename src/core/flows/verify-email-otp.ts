@@ -9,6 +9,7 @@ import { runFlow } from '../engine.js'
 import { refusesInput } from './input-refusal.js'
 import { MfaError } from '../errors.js'
 import { codeField, emailField, organizationField } from '../fields.js'
+import { normaliseEmail } from '../limits.js'
 import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
 import type { HandlerConfig } from '../options.js'
 import { pendingLoginCookie, readPendingLogin, clearPendingLogin } from '../pending-login.js'
@@ -60,13 +61,17 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
           )
         }
         const returnTo = started?.returnTo
-        // The member is unknown until Stytch answers: the address stands for it.
-        const address = `email:${limits.hash(`${organization.toLowerCase()}|${email.toLowerCase()}`)}`
+        // The cookie's challenge was paid for by a send to its address only: a body naming
+        // another address guesses at that one without a challenge.
+        const challenge =
+          started !== undefined && normaliseEmail(started.email) === normaliseEmail(email)
+            ? started.challenge
+            : undefined
         let result
         try {
           // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
           // other failed attempt (security suite, L7: lockouts reached no audit event).
-          const attempt = await limits.reserveAttempt(address, address)
+          const attempt = await limits.reserveEmailAttempt(email, challenge)
           result = await limits.judge(attempt, () =>
             port
               .authenticateEmailOtp({

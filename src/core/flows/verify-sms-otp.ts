@@ -36,7 +36,7 @@ export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Han
         try {
           // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
           // other failed attempt (security suite, L7: lockouts reached no audit event).
-          const attempt = await limits.reserveAttempt(challenge, `${organizationId}:${memberId}`)
+          const attempt = await limits.reserveSmsAttempt(challenge, `${organizationId}:${memberId}`)
           grant = await limits.judge(attempt, () =>
             port.authenticateSmsOtp({
               organizationId,

@@ -327,7 +327,7 @@ export const bypassCases: readonly SecurityCase[] = [
     async run(ctx) {
       const core = ctx.core()
       const guard = core.requireMfa({
-        organizations: ['acme'],
+        organizations: [ORG.acme],
         roles: ['stytch_admin'],
         maxAge: '10m',
       })

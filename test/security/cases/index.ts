@@ -1,14 +1,18 @@
 /** Every curated case, in catalogue order. */
 import type { SecurityCase } from '../harness/types.js'
 import { bypassCases } from './a-bypass.js'
+import { tenantCases } from './a-tenant.js'
 import { cookieCases } from './b-cookies.js'
+import { revocationCases } from './c-revocation.js'
 import { sessionCases } from './c-session-lifecycle.js'
 import { otpCases } from './d-otp-verification.js'
+import { limitIdentityCases } from './e-limit-identities.js'
 import { sendCases } from './e-send.js'
 import { malformedCases } from './f-malformed.js'
 import { redirectCases } from './g-redirect.js'
 import { csrfCases } from './h-csrf.js'
 import { jwtCases } from './i-jwt.js'
+import { budgetCases } from './j-stytch-budget.js'
 import { faultCases } from './j-upstream-faults.js'
 import { concurrencyCases } from './k-concurrency.js'
 import { leakageCases } from './l-leakage.js'
@@ -16,15 +20,19 @@ import { configurationCases } from './m-configuration.js'
 
 export const allCases: readonly SecurityCase[] = [
   ...bypassCases,
+  ...tenantCases,
   ...cookieCases,
   ...sessionCases,
+  ...revocationCases,
   ...otpCases,
   ...sendCases,
+  ...limitIdentityCases,
   ...malformedCases,
   ...redirectCases,
   ...csrfCases,
   ...jwtCases,
   ...faultCases,
+  ...budgetCases,
   ...concurrencyCases,
   ...leakageCases,
   ...configurationCases,

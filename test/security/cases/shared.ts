@@ -181,3 +181,18 @@ export function grantBody(
     },
   }
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * Other spellings of the same signed JWT that lenient base64url decoders (the SDK's jose among
+ * them) read as the same bytes: a stray bit in the signature's last character, and padding.
+ */
+export function respellings(jwt: string): string[] {
+  const [header = '', payload = '', signature = ''] = jwt.split('.')
+  const last = BASE64URL.indexOf(signature.slice(-1))
+  // A 256-byte RS256 signature is 342 characters: the last one carries 4 unused bits.
+  const strayBit = `${signature.slice(0, -1)}${BASE64URL[last ^ 1] ?? ''}`
+  const padding = '='.repeat((4 - (signature.length % 4)) % 4)
+  return [`${header}.${payload}.${strayBit}`, `${header}.${payload}.${signature}${padding}`]
+}
