@@ -1,7 +1,25 @@
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
+/**
+ * The tests left out of the inner loop (`npm run test:unit`, project `unit`), which then needs
+ * only Node: these take many seconds or start other programs (Chromium, redis-server, npm, a
+ * nested vitest). `npm test` runs both projects.
+ */
+const slow = [
+  'test/security/**/*.test.ts',
+  'test/bench/**/*.test.ts',
+  'test/scale/**/*.test.ts',
+  'test/package/**/*.test.ts',
+  'test/ci/**/*.test.ts',
+  'test/example-app/browser.test.ts',
+  'test/example-app/redis.test.ts',
+  'test/example-app/signals.test.ts',
+  'test/limits/redis-keys.test.ts',
+]
 
 export default defineConfig({
   resolve: {
@@ -11,10 +29,24 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...slow],
+          // Vitest leaves one core free by default, which on two cores runs the files one by one.
+          maxWorkers: availableParallelism(),
+          // Projects with different maxWorkers must run as separate groups: unit first, then slow.
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { extends: true, test: { name: 'slow', include: slow, sequence: { groupOrder: 1 } } },
+    ],
   },
 })

@@ -5,12 +5,18 @@
  * What the page routes answer lives in `console.ts`, shared with the Koa console: this file
  * only translates it to Express.
  */
-import { RedisStore } from 'connect-redis'
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express'
 import session from 'express-session'
 import { createStytchMfa, type StytchMfa } from 'stytch-b2b-mfa/express'
 import { FLOW_ROUTES, PATHS, SECURITY_HEADERS, SESSION_COOKIE, consoleCore } from './console.js'
 import type { Answer, ConsoleOptions } from './console.js'
+import { ExpressRedisStore } from './express-redis-store.js'
+import {
+  SESSIONS_UNAVAILABLE_PROBLEM,
+  isSessionsUnavailable,
+  redisHealth,
+  wantsPage,
+} from './redis.js'
 
 /** Express `trust proxy`: `true`/`false`, a hop count, or addresses (`loopback`…). */
 export type ExampleAppOptions = ConsoleOptions<boolean | number | string>
@@ -21,6 +27,7 @@ export interface ExampleApp {
 }
 
 function send(res: Response, answer: Answer): void {
+  for (const cookie of answer.cookies ?? []) res.append('set-cookie', cookie)
   if (answer.kind === 'redirect') res.redirect(303, answer.location)
   else res.status(answer.status).type('html').send(answer.html)
 }
@@ -38,21 +45,40 @@ export function createApp(options: ExampleAppOptions): ExampleApp {
     next()
   })
 
-  app.get(PATHS.health, (_req, res) => {
-    res.type('text/plain').send('ok')
+  const { redis } = options
+  app.get(PATHS.health, async (_req, res) => {
+    if (redis === undefined) {
+      res.type('text/plain').send('ok')
+      return
+    }
+    const health = await redisHealth(redis)
+    res.status(health.status).json(health.body)
   })
 
   // The member session lives server-side (memory store, or Redis); the cookie only holds its id.
-  app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: options.sessionSecret,
-      ...(options.redis === undefined ? {} : { store: new RedisStore({ client: options.redis }) }),
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
-    }),
-  )
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: options.sessionSecret,
+    ...(redis === undefined ? {} : { store: new ExpressRedisStore(redis) }),
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
+  })
+  // A session that Redis cannot give back: 503 at once, the error page for browsers.
+  app.use((req, res, next) => {
+    sessions(req, res, (error?: unknown) => {
+      if (!isSessionsUnavailable(error)) next(error)
+      // Saving the session after the answer went out failed: nothing is left to answer.
+      else if (res.headersSent) return
+      else if (wantsPage((name) => req.get(name))) next(error)
+      else {
+        res
+          .status(SESSIONS_UNAVAILABLE_PROBLEM.status)
+          .set(SESSIONS_UNAVAILABLE_PROBLEM.headers)
+          .send(SESSIONS_UNAVAILABLE_PROBLEM.body)
+      }
+    })
+  })
 
   app.get(PATHS.home, (_req, res) => {
     send(res, pages.home())

@@ -4,6 +4,8 @@
  * route answers (a rendered page or a redirect). Each framework file only translates requests
  * and answers, so nothing here knows either framework.
  */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Eta } from 'eta'
 import type { RedisClientType } from 'redis'
@@ -12,12 +14,18 @@ import { isMfaError, messageOf, type MemberSession } from 'stytch-b2b-mfa'
 import type { LoginState, MfaEvent, StytchMfaOptions } from 'stytch-b2b-mfa/express'
 import { redisLimitStore } from 'stytch-b2b-mfa/limits'
 import {
+  PHONE_COUNTRIES,
   adminView,
   describeSession,
+  flashCookieValue,
   flashOf,
+  flashOfCookieValue,
+  hasFlashQuery,
   mfaView,
+  phoneCountryNames,
   queryString,
   timeView,
+  withoutFlashQuery,
   type Flash,
   type Me,
   type WithQuery,
@@ -89,19 +97,43 @@ export const FLOW_ROUTES = [
 /** The session cookie (its id only: the session itself lives server-side). */
 export const SESSION_COOKIE = 'admin.sid'
 
+/**
+ * Carries an error from the library's redirect (`?error=`) to the one page view that shows it,
+ * so that the URL left in the history has no error to show again.
+ */
+const FLASH_COOKIE = 'admin.flash'
+/** Long enough to follow one redirect; a flash nobody picked up is stale soon after. */
+const FLASH_SECONDS = 60
+
+/**
+ * The pages' only script (local times, the resend countdown), inline and allowed by its hash:
+ * the CSP lets no other script run. The pages work without it.
+ */
+const ENHANCEMENT = readFileSync(fileURLToPath(new URL('./views/enhance.js', import.meta.url)), {
+  encoding: 'utf8',
+})
+const ENHANCEMENT_HASH = createHash('sha256').update(ENHANCEMENT).digest('base64')
+
 /** Headers of every answer: no caching of member data, no framing, only this site's forms. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': [
+    "default-src 'none'",
+    `script-src 'sha256-${ENHANCEMENT_HASH}'`,
+    "style-src 'unsafe-inline'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; '),
   'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
 }
 
-/** What a page route answers: an HTML page, or a 303 to another page. */
-export type Answer =
+/** What a page route answers: an HTML page, or a 303 to another page; `cookies` to set. */
+export type Answer = (
   | { readonly kind: 'page'; readonly status: number; readonly html: string }
   | { readonly kind: 'redirect'; readonly location: string }
+) & { readonly cookies?: readonly string[] }
 
 /** What the layout of every page reads; each view reads more. */
 interface PageData {
@@ -116,6 +148,9 @@ interface PageData {
 export interface PageRequest extends WithQuery {
   readonly method: string
   readonly path: string
+  readonly headers: { readonly cookie?: string | undefined }
+  /** Over https (as the framework tells it, behind a trusted proxy too). */
+  readonly secure: boolean
 }
 
 /** What each page route answers, given what the library knows of the request. */
@@ -147,11 +182,52 @@ const views = new Eta({
 })
 
 function page(view: string, data: PageData, status = 200): Answer {
-  return { kind: 'page', status, html: views.render(view, data) }
+  return { kind: 'page', status, html: views.render(view, { ...data, script: ENHANCEMENT }) }
 }
 
 function redirect(location: string): Answer {
   return { kind: 'redirect', location }
+}
+
+/** The flash cookie; without `value`, its removal. */
+function flashCookie(req: PageRequest, value?: string): string {
+  const lifetime =
+    value === undefined
+      ? // Expires too: clients that ignore Max-Age (superagent's cookie jar among them) drop it.
+        'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
+      : `Max-Age=${FLASH_SECONDS}`
+  return (
+    `${FLASH_COOKIE}=${value ?? ''}; Path=/; ${lifetime}; HttpOnly; SameSite=Lax` +
+    (req.secure ? '; Secure' : '')
+  )
+}
+
+function cookieOf(req: PageRequest, name: string): string | undefined {
+  for (const pair of req.headers.cookie?.split(';') ?? []) {
+    const at = pair.indexOf('=')
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim()
+  }
+  return undefined
+}
+
+/**
+ * A page that shows the library's errors. A URL with `?error=` moves the error into a cookie
+ * and the browser to the same page without it; the next view of the page shows it once. Back
+ * and forward then revisit a URL without an error: a sign-in that is over shows no stale one.
+ */
+function withFlash(req: PageRequest, render: (flash: Flash | undefined) => Answer): Answer {
+  if (hasFlashQuery(req)) {
+    const shown = flashOf(req)
+    return {
+      kind: 'redirect',
+      location: withoutFlashQuery(req),
+      cookies: shown === undefined ? [] : [flashCookie(req, flashCookieValue(req.path, shown))],
+    }
+  }
+  const value = cookieOf(req, FLASH_COOKIE)
+  const shown = value === undefined ? undefined : flashOfCookieValue(req.path, value)
+  const answer = render(shown)
+  return shown === undefined ? answer : { ...answer, cookies: [flashCookie(req)] }
 }
 
 /**
@@ -182,7 +258,7 @@ function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): St
     ...(options.origin === undefined ? {} : { origin: options.origin }),
     paths: { login: PATHS.login, emailCode: PATHS.emailCode, mfa: PATHS.mfa },
     sessionStorage: 'server',
-    phoneEnrollment: { enabled: true, allowedCountries: ['US', 'CA'] },
+    phoneEnrollment: { enabled: true, allowedCountries: Object.keys(PHONE_COUNTRIES) },
     limits:
       redis === undefined
         ? limits
@@ -200,41 +276,47 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
     home: () => redirect(PATHS.admin),
 
     login: (req) =>
-      page('login', {
-        title: 'Sign in',
-        flash: flashOf(req),
-        returnTo: queryString(req, 'returnTo') ?? '',
-        organization: options.defaultOrganization ?? '',
+      withFlash(req, (flash) =>
+        page('login', {
+          title: 'Sign in',
+          flash,
+          returnTo: queryString(req, 'returnTo') ?? '',
+          organization: options.defaultOrganization ?? '',
+        }),
+      ),
+
+    emailCode: (req, state) =>
+      withFlash(req, (flash) => {
+        if (state.stage === 'none') return redirect(PATHS.login)
+        if (state.stage === 'mfa') return redirect(PATHS.mfa)
+        return page('login-code', {
+          title: 'Enter the email code',
+          flash,
+          expiresAt: state.expiresAt === undefined ? undefined : timeView(state.expiresAt),
+        })
       }),
 
-    emailCode: (req, state) => {
-      if (state.stage === 'none') return redirect(PATHS.login)
-      if (state.stage === 'mfa') return redirect(PATHS.mfa)
-      return page('login-code', {
-        title: 'Enter the email code',
-        flash: flashOf(req),
-        expiresAt: state.expiresAt === undefined ? undefined : timeView(state.expiresAt),
-      })
-    },
-
-    mfa: (req, state) => {
-      if (state.stage === 'email') return redirect(PATHS.emailCode)
-      const error = queryString(req, 'error')
-      return page('mfa', {
-        title: 'Confirm with a code by SMS',
-        flash: flashOf(req),
-        view: mfaView(state, now()),
-        stepUpAsked: error === 'mfa_required' || error === 'mfa_stale',
-      })
-    },
+    mfa: (req, state) =>
+      withFlash(req, (flash) => {
+        if (state.stage === 'email') return redirect(PATHS.emailCode)
+        return page('mfa', {
+          title: 'Confirm with a code by SMS',
+          flash,
+          view: mfaView(state, now()),
+          phoneCountries: phoneCountryNames,
+          stepUpAsked: flash?.code === 'mfa_required' || flash?.code === 'mfa_stale',
+        })
+      }),
 
     admin: (req, member) =>
-      page('admin', {
-        title: 'Admin console',
-        flash: flashOf(req),
-        signedIn: true,
-        me: adminView(meOf(member)),
-      }),
+      withFlash(req, (flash) =>
+        page('admin', {
+          title: 'Admin console',
+          flash,
+          signedIn: true,
+          me: adminView(meOf(member)),
+        }),
+      ),
 
     me: meOf,
 

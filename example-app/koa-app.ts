@@ -12,6 +12,12 @@ import { createStytchMfa, type StytchMfa } from 'stytch-b2b-mfa/koa'
 import { FLOW_ROUTES, PATHS, SECURITY_HEADERS, SESSION_COOKIE, consoleCore } from './console.js'
 import type { Answer, ConsoleOptions } from './console.js'
 import { koaRedisSessionStore } from './koa-redis-store.js'
+import {
+  SESSIONS_UNAVAILABLE_PROBLEM,
+  isSessionsUnavailable,
+  redisHealth,
+  wantsPage,
+} from './redis.js'
 
 /**
  * The options of the Express console, but for `trustProxy`, which Koa reads differently: trust
@@ -27,6 +33,7 @@ export interface KoaExampleApp {
 }
 
 function send(ctx: Context, answer: Answer): void {
+  for (const cookie of answer.cookies ?? []) ctx.append('set-cookie', cookie)
   if (answer.kind === 'redirect') {
     ctx.redirect(answer.location)
     // Koa redirects with 302.
@@ -121,29 +128,46 @@ export function createKoaApp(options: KoaExampleAppOptions): KoaExampleApp {
   })
 
   // Before the session: koa-session with a store loads the session on every request it sees.
+  const { redis } = options
   const open = new Router()
-  open.get(PATHS.health, (ctx) => {
-    ctx.type = 'text/plain'
-    ctx.body = 'ok'
+  open.get(PATHS.health, async (ctx) => {
+    if (redis === undefined) {
+      ctx.type = 'text/plain'
+      ctx.body = 'ok'
+      return
+    }
+    const health = await redisHealth(redis)
+    ctx.status = health.status
+    ctx.body = health.body
   })
   app.use(open.routes())
 
   // The member session lives server-side (MemoryStore, or Redis); the cookie only holds its id.
-  app.use(
-    session(
-      {
-        key: SESSION_COOKIE,
-        store:
-          options.redis === undefined ? new MemoryStore(now) : koaRedisSessionStore(options.redis),
-        // A browser-session cookie, like express-session's default.
-        maxAge: 'session',
-        httpOnly: true,
-        sameSite: 'lax',
-        // `secure` left out: Secure exactly when the request is (ctx.secure, app.proxy).
-      },
-      app,
-    ),
+  const sessions = session(
+    {
+      key: SESSION_COOKIE,
+      store: redis === undefined ? new MemoryStore(now) : koaRedisSessionStore(redis),
+      // A browser-session cookie, like express-session's default.
+      maxAge: 'session',
+      httpOnly: true,
+      sameSite: 'lax',
+      // `secure` left out: Secure exactly when the request is (ctx.secure, app.proxy).
+    },
+    app,
   )
+  // A session that Redis cannot give back: 503 at once, the error page for browsers.
+  app.use(async (ctx, next) => {
+    try {
+      await sessions(ctx, next)
+    } catch (error) {
+      if (!isSessionsUnavailable(error) || wantsPage((name) => ctx.get(name) || undefined)) {
+        throw error
+      }
+      ctx.status = SESSIONS_UNAVAILABLE_PROBLEM.status
+      ctx.set(SESSIONS_UNAVAILABLE_PROBLEM.headers)
+      ctx.body = SESSIONS_UNAVAILABLE_PROBLEM.body
+    }
+  })
 
   const router = new Router()
   router.get(PATHS.home, (ctx) => {

@@ -1,14 +1,46 @@
 /**
  * What the pages show, computed here so the templates only print: the flash of an error from
- * the query, times, the SMS step, and the signed-in member. Shared by the Express (`app.ts`) and
+ * a redirect, times, the SMS step, and the signed-in member. Shared by the Express (`app.ts`) and
  * Koa (`koa-app.ts`) consoles, so nothing here knows either framework.
  */
 import { messageOf, type MemberSession, type MfaErrorCode } from 'stytch-b2b-mfa'
 // A type only: `stytch-b2b-mfa/koa` exports the same one.
 import type { LoginState } from 'stytch-b2b-mfa/express'
 
+/**
+ * Where members may enrol a phone (the library's `phoneEnrollment.allowedCountries`), as the pages
+ * name them: the refusal of a number says which countries, so it must read the same list.
+ */
+export const PHONE_COUNTRIES: Readonly<Record<string, string>> = {
+  US: 'the United States',
+  CA: 'Canada',
+}
+
+/** `the United States or Canada`. */
+export const phoneCountryNames = new Intl.ListFormat('en', { type: 'disjunction' }).format(
+  Object.values(PHONE_COUNTRIES),
+)
+
+/**
+ * The console's words where the library's would mislead here. `invalid_phone_number` covers a
+ * malformed number, one outside the allowed countries, a toll-free or premium-rate number (the
+ * library's check) and numbers Stytch refuses: the library's message blames the format, so a
+ * valid number from elsewhere would read as a typo.
+ */
+const pageMessages: Partial<Record<MfaErrorCode, string>> = {
+  invalid_phone_number:
+    `We cannot send codes to this number. Use a mobile number in ${phoneCountryNames}, with ` +
+    'its country code. Toll-free, premium-rate and fictional (555-01xx) numbers are refused.',
+}
+
+/** What a page says for an error code. */
+export function messageFor(code: MfaErrorCode): string {
+  return pageMessages[code] ?? messageOf[code]
+}
+
 /** An error to show at the top of a page. */
 export interface Flash {
+  readonly code: MfaErrorCode
   readonly message: string
   /** Seconds to wait, from `?retry_after=`. */
   readonly retryAfter: number | undefined
@@ -29,13 +61,44 @@ function isErrorCode(value: string): value is MfaErrorCode {
   return Object.hasOwn(messageOf, value)
 }
 
+function flash(code: string | undefined, wait: string | undefined): Flash | undefined {
+  if (code === undefined || !isErrorCode(code)) return undefined
+  const retryAfter = wait !== undefined && /^\d{1,6}$/.test(wait) ? Number(wait) : undefined
+  return { code, message: messageFor(code), retryAfter }
+}
+
+/** The query parameters of the library's error redirects. */
+const FLASH_PARAMETERS = ['error', 'retry_after']
+
+/** Whether the URL carries an error redirect's parameters, known code or not. */
+export function hasFlashQuery(req: WithQuery): boolean {
+  return FLASH_PARAMETERS.some((name) => Object.hasOwn(req.query, name))
+}
+
 /** The message of `?error=<code>` (known codes only) and `?retry_after=N`, if any. */
 export function flashOf(req: WithQuery): Flash | undefined {
-  const code = queryString(req, 'error')
-  if (code === undefined || !isErrorCode(code)) return undefined
-  const wait = queryString(req, 'retry_after')
-  const retryAfter = wait !== undefined && /^\d{1,6}$/.test(wait) ? Number(wait) : undefined
-  return { message: messageOf[code], retryAfter }
+  return flash(queryString(req, 'error'), queryString(req, 'retry_after'))
+}
+
+/** The same page without the error redirect's parameters (other string parameters kept). */
+export function withoutFlashQuery(req: WithQuery & { readonly path: string }): string {
+  const kept = new URLSearchParams()
+  for (const [name, value] of Object.entries(req.query)) {
+    if (!FLASH_PARAMETERS.includes(name) && typeof value === 'string') kept.append(name, value)
+  }
+  const search = kept.toString()
+  return search === '' ? req.path : `${req.path}?${search}`
+}
+
+/** A flash as a cookie value, `<page>~<code>~<seconds>`: cookie-safe, bound to its page. */
+export function flashCookieValue(page: string, shown: Flash): string {
+  return [page, shown.code, shown.retryAfter ?? ''].join('~')
+}
+
+/** The flash a cookie value carries for this page, if any. */
+export function flashOfCookieValue(page: string, value: string): Flash | undefined {
+  const [forPage, code, wait] = value.split('~')
+  return forPage === page ? flash(code, wait === '' ? undefined : wait) : undefined
 }
 
 /** A time for `<time datetime>` and for reading. */
@@ -66,8 +129,12 @@ export type MfaView =
       readonly sentAt: TimeView | undefined
       /** When the library lets the member ask for another code; `undefined` when it may be now. */
       readonly resendAt: TimeView | undefined
-      /** The library's cooldown between two codes, in seconds, when a code was sent. */
-      readonly resendAfterSeconds: number | undefined
+      /**
+       * Whole seconds until then, rounded up so that the button never opens early. The page
+       * counts down from this rather than to `resendAt`, so a browser clock that is off does
+       * not matter.
+       */
+      readonly resendInSeconds: number | undefined
       readonly expiresAt: TimeView | undefined
     }
   /** No login in progress: a signed-in member confirms again (step-up). */
@@ -85,15 +152,13 @@ export function mfaView(state: LoginState, now: Date): MfaView {
       : { kind: 'no_phone', message: messageOf.phone_enrollment_disabled }
   }
   const { smsSentAt: sentAt, resendAvailableAt: resendAt } = state
+  const waiting = resendAt !== undefined && resendAt > now
   return {
     kind: 'code',
     phoneNumber: state.phoneNumber,
     sentAt: optionalTime(sentAt),
-    resendAt: resendAt !== undefined && resendAt > now ? timeView(resendAt) : undefined,
-    resendAfterSeconds:
-      sentAt === undefined || resendAt === undefined
-        ? undefined
-        : Math.round((resendAt.getTime() - sentAt.getTime()) / 1000),
+    resendAt: waiting ? timeView(resendAt) : undefined,
+    resendInSeconds: waiting ? Math.ceil((resendAt.getTime() - now.getTime()) / 1000) : undefined,
     expiresAt: optionalTime(state.expiresAt),
   }
 }
@@ -103,12 +168,21 @@ function maskPhone(phone: string | undefined): string | undefined {
   return phone === undefined || phone.length < 4 ? undefined : `•••• ${phone.slice(-4)}`
 }
 
-function isSmsFactor(factor: MemberSession['authenticationFactors'][number]): boolean {
+type Factor = MemberSession['authenticationFactors'][number]
+
+function isSmsFactor(factor: Factor): boolean {
   return factor.type === 'otp' && factor.deliveryMethod === 'sms'
+}
+
+/** The member's address: Stytch names it on the session's email factor. */
+function emailOf(factors: readonly Factor[]): string | undefined {
+  return factors.find((factor) => factor.emailAddress !== undefined)?.emailAddress
 }
 
 /** The signed-in member as `/admin/api/me` answers it (times in ISO 8601). */
 export interface Me {
+  /** The member's email address, from the session's email factor. */
+  readonly email: string | null
   readonly memberId: string
   readonly organizationId: string
   readonly organizationSlug: string | null
@@ -123,6 +197,7 @@ export interface Me {
     readonly deliveryMethod: string
     readonly lastAuthenticatedAt: string | null
     readonly phoneNumber: string | null
+    readonly emailAddress: string | null
   }[]
 }
 
@@ -138,6 +213,7 @@ export function describeSession(session: MemberSession): Me {
     session.authenticationFactors.filter(isSmsFactor).map((f) => f.lastAuthenticatedAt),
   )
   return {
+    email: emailOf(session.authenticationFactors) ?? null,
     memberId: session.memberId,
     organizationId: session.organizationId,
     organizationSlug: session.organizationSlug ?? null,
@@ -151,6 +227,7 @@ export function describeSession(session: MemberSession): Me {
       deliveryMethod: factor.deliveryMethod,
       lastAuthenticatedAt: factor.lastAuthenticatedAt?.toISOString() ?? null,
       phoneNumber: maskPhone(factor.phoneNumber) ?? null,
+      emailAddress: factor.emailAddress ?? null,
     })),
   }
 }

@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type RequestListener, type Server } from 'node:http'
-import { createClient, type RedisClientType } from 'redis'
+import type { RedisClientType } from 'redis'
 import { startEmulator, type Emulator, type OutboxMessage } from 'stytch-b2b-mfa/emulator'
 import type { ConsoleOptions } from './console.js'
 import { DEMO_MEMBERS, DEMO_ORGANIZATION, demoSeed } from './demo.js'
+import { createRedisClient, redisShown } from './redis.js'
 
 const env = process.env
 
@@ -81,56 +82,22 @@ async function stytchFromEnv(): Promise<{
   }
 }
 
-/** `REDIS_URL` without its password, for the banner and errors. */
-function redisShown(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    // Not echoed: it may hold a password.
-    throw new Error('REDIS_URL must be a URL like redis://127.0.0.1:6379')
-  }
-  if (parsed.password !== '') parsed.password = '***'
-  return parsed.href
-}
-
-/**
- * A connected node-redis client when `REDIS_URL` is set. A Redis that cannot be reached at
- * startup stops the start; once connected, a dropped connection is logged and retried, never a
- * crash (meanwhile sign-ins fail with 503 `limits_unavailable` and sessions cannot be read).
- */
 /** A connected Redis client and its URL as the banner shows it (without the password). */
 interface Redis {
   readonly client: RedisClientType
   readonly shown: string
 }
 
+/**
+ * A connected node-redis client when `REDIS_URL` is set. A Redis that cannot be reached at
+ * startup stops the start; once connected, an outage is logged, answered with 503s and retried,
+ * never a crash (`redis.ts`).
+ */
 async function redisFromEnv(): Promise<Redis | undefined> {
   const url = env.REDIS_URL
   if (url === undefined || url === '') return undefined
   const shown = redisShown(url)
-  let ready = false
-  let lastError: string | undefined
-  const client: RedisClientType = createClient({
-    url,
-    socket: {
-      reconnectStrategy: (retries, cause) =>
-        ready ? Math.min(100 * 2 ** retries, 2000) : retries < 3 ? 200 : cause,
-    },
-  })
-  // Without a listener, an 'error' event (the connection dropped) would end the process.
-  client.on('error', (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error)
-    // Before the first connection, connect() reports it; then once per outage, not per retry.
-    if (!ready || message === lastError) return
-    lastError = message
-    console.error(`[redis] ${shown}: ${message} (reconnecting)`)
-  })
-  client.on('ready', () => {
-    if (lastError !== undefined) console.log(`[redis] ${shown}: connected again`)
-    ready = true
-    lastError = undefined
-  })
+  const client = createRedisClient(url)
   try {
     await client.connect()
   } catch (error) {
@@ -244,19 +211,54 @@ async function serve<TrustProxy extends boolean | number | string>(
   }
 
   let stopping = false
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return
     stopping = true
-    server.closeAllConnections()
-    server.close()
-    void emulator?.close()
-    // Waits for commands in flight, then quits; a Redis that is away is simply let go.
-    redis?.client.close().catch(() => {
-      redis.client.destroy()
-    })
+    console.log(`${signal}: stopping`)
+    // Whatever does not close must not keep the process, and its port, alive.
+    setTimeout(() => {
+      console.error(`Not stopped within ${String(STOP_DEADLINE_MS)} ms: exiting`)
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+    // Then nothing is left to run: the process ends with code 0.
+    void closeAll(server, emulator, redis)
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  // `on`, not `once`: a Ctrl-C reaches this process from the terminal and again through npm; the
+  // second must not end it half-way through closing.
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+/** How long a stop may take before the process exits anyway, with code 1. */
+const STOP_DEADLINE_MS = 5000
+
+/** How long requests in flight may take to finish once a stop began. */
+const DRAIN_MS = 1000
+
+/**
+ * Stops taking connections, lets requests in flight finish (they may need the emulator and
+ * Redis), then closes the emulator and Redis.
+ */
+async function closeAll(
+  server: Server,
+  emulator: Emulator | undefined,
+  redis: Redis | undefined,
+): Promise<void> {
+  const drained = new Promise<void>((resolve) => {
+    // Also closes the idle keep-alive connections.
+    server.close(() => {
+      resolve()
+    })
+  })
+  const cut = setTimeout(() => {
+    server.closeAllConnections()
+  }, DRAIN_MS)
+  await drained
+  clearTimeout(cut)
+  await emulator?.close()
+  // No request is left to need Redis. (close() would wait for the answers to commands in flight,
+  // forever if Redis hangs.)
+  if (redis?.client.isOpen === true) redis.client.destroy()
 }
 
 /** Starts the console from the environment; a failed start is printed and sets the exit code. */

@@ -2,6 +2,7 @@
 export type { HandlerOptions, RequireMfaOptions } from './core/options.js'
 export type { LoginState } from './core/flows/login-state.js'
 export type { MfaEvent } from './core/events.js'
+export type { MfaLogger } from './core/logger.js'
 export { MfaError, MfaErrorCode, isMfaError, messageOf } from './core/errors.js'
 export type { MemberSession, AuthenticationFactor } from './stytch/port.js'
 export type { SetupOptions as StytchMfaOptions } from './setup.js'

@@ -1,6 +1,7 @@
 /**
  * @module The engine: the parsed configuration and everything built from it once (the Stytch
- * port, the cookie sealer, the session verifier, the event emitter), shared by every handler.
+ * port, the cookie sealer, the session verifier, the event emitter, the operators' log), shared
+ * by every handler.
  */
 import type { z } from 'zod'
 import { readBody } from './body.js'
@@ -9,6 +10,7 @@ import { createEmitter, type EmitEvent } from './events.js'
 import type { AuthRequest, Reply } from './http.js'
 import type { LimitStore } from './limit-store.js'
 import { Limits } from './limits.js'
+import { createOperatorLog, type OperatorLog } from './logger.js'
 import type { MfaConfig } from './options.js'
 import { ReplyBuilder, wantsRedirect, type RespondWith } from './reply.js'
 import { assertSameSitePost } from './request-guard.js'
@@ -17,11 +19,13 @@ import { RevokeRetries } from './revoke-retries.js'
 import { createSealer, type Sealer } from './seal.js'
 import { checkSessionStorage } from './session-store.js'
 import { SessionVerifier } from './session-verifier.js'
-import { secureCookies } from './transport.js'
+import { INSECURE_COOKIES_WARNING, secureCookies } from './transport.js'
+import { observePort, reportFailure, startSelfCheck } from './upstream.js'
 import type { StytchPort } from '../stytch/port.js'
 
 export interface Engine {
   readonly config: MfaConfig
+  /** The Stytch port, reporting every upstream failure (`upstream_failed`, the logger). */
   readonly port: StytchPort
   readonly sealer: Sealer
   readonly verifier: SessionVerifier
@@ -31,15 +35,20 @@ export interface Engine {
   readonly revokeRetries: RevokeRetries
   readonly limits: Limits
   readonly emit: EmitEvent
+  readonly log: OperatorLog
   readonly now: () => Date
   /** `now()` in epoch ms; `Date.now` itself unless a clock was injected (no Date per call). */
   readonly nowMs: () => number
 }
 
-/** Builds the engine; `now` is injectable so tests can move time with the emulator's clock. */
+/**
+ * Builds the engine; `now` is injectable so tests can move time with the emulator's clock.
+ * Says at once what an operator should know: the insecure dev mode being on, and (`selfCheck`,
+ * in the background) a project id and secret Stytch refuses.
+ */
 export function createEngine(
   config: MfaConfig,
-  port: StytchPort,
+  stytch: StytchPort,
   limitStore: LimitStore,
   clock?: () => Date,
 ): Engine {
@@ -48,6 +57,14 @@ export function createEngine(
   const nowMs = clock === undefined ? Date.now : () => clock().getTime()
   const limits = new Limits(config.limits, limitStore, secret)
   const emit = createEmitter(config.onEvent)
+  const log = createOperatorLog(config.logger, nowMs)
+  if (config.allowInsecureCookies) log.warn(INSECURE_COOKIES_WARNING)
+  if (config.selfCheck) void startSelfCheck(stytch, emit, log)
+  // Every Stytch call of every handler, the guard's verifier and the revoke retries goes through
+  // here: the one place an upstream failure is seen.
+  const port = observePort(stytch, (failure) => {
+    reportFailure(emit, log, failure)
+  })
   const revocations = new Revocations(config.revocationStore, nowMs)
   return {
     config,
@@ -60,6 +77,7 @@ export function createEngine(
     revokeRetries: new RevokeRetries(port, emit, nowMs),
     limits,
     emit,
+    log,
     now,
     nowMs,
   }

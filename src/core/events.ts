@@ -15,6 +15,18 @@ interface EventBase {
   readonly ip?: string | undefined
 }
 
+/** The Stytch calls the library makes, as the SDK names them (`upstream_failed` events). */
+export type StytchOperation =
+  | 'otps.email.login_or_signup'
+  | 'otps.email.authenticate'
+  | 'otps.sms.send'
+  | 'otps.sms.authenticate'
+  | 'organizations.members.get'
+  | 'sessions.authenticate'
+  /** Local verification of a session JWT; it fails upstream only when the JWKS cannot be used. */
+  | 'sessions.authenticate_jwt_local'
+  | 'sessions.revoke'
+
 /** Every event the library reports through `onEvent`. */
 export type MfaEvent =
   | (EventBase & { readonly type: 'otp_sent'; readonly channel: 'email' | 'sms' })
@@ -47,6 +59,23 @@ export type MfaEvent =
   | (EventBase & { readonly type: 'session_revoked' })
   /** A revocation Stytch never confirmed was given up (too many waiting); still refused here. */
   | (EventBase & { readonly type: 'revoke_abandoned' })
+  /**
+   * A Stytch call failed for a reason that is not the user's: Stytch refused the project id and
+   * secret, could not be reached, did not answer in time, failed, or answered with something the
+   * library could not trust. Once per call, however many requests waited on it.
+   */
+  | (EventBase & {
+      readonly type: 'upstream_failed'
+      readonly operation: StytchOperation
+      /** `stytch_error`, `stytch_unavailable`, `stytch_timeout` or `stytch_bad_response`. */
+      readonly code: MfaErrorCode
+      /** Stytch's `error_type`, when Stytch answered with one (`unauthorized_credentials`…). */
+      readonly stytchErrorType?: string | undefined
+      /** Stytch's HTTP status, when Stytch answered with an error. */
+      readonly stytchStatus?: number | undefined
+      /** Set on the startup check of the project id and secret (`selfCheck`). */
+      readonly selfCheck?: true | undefined
+    })
 
 export type EmitEvent = (event: MfaEvent) => void
 

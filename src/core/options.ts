@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { MfaError } from './errors.js'
 import type { MfaEvent } from './events.js'
 import type { LimitStore } from './limit-store.js'
+import { isLogger, type MfaLogger } from './logger.js'
 import type { RevocationStore } from './revocation-store.js'
 import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
 
@@ -51,10 +52,11 @@ export const mfaOptionsSchema = z.strictObject({
     .union([secretSchema.transform((secret) => [secret]), z.array(secretSchema).min(1).max(8)])
     .refine((secrets) => new Set(secrets).size === secrets.length, 'must not repeat a secret'),
   /**
-   * Allow cookies without `Secure` (and without the `__Host-` prefix) on plain-http requests.
-   * For `http://localhost` development only. When false, a sign-in over plain http is refused
-   * with `insecure_transport` (behind a TLS proxy, set Express `trust proxy` / Koa `app.proxy`),
-   * and only the `__Host-` cookie names are ever read.
+   * Allow cookies without `Secure` (and without the `__Host-` prefix) on plain-http requests to
+   * a loopback host (`Host` of `localhost`, `*.localhost`, 127.0.0.0/8 or `[::1]`), for
+   * development. Plain http to any other host is refused with `insecure_transport` as when it is
+   * off (behind a TLS proxy, set Express `trust proxy` / Koa `app.proxy`); when off, only the
+   * `__Host-` cookie names are ever read. Being on is logged as a warning at startup.
    * @default false
    */
   allowInsecureCookies: z.boolean().default(false),
@@ -190,6 +192,28 @@ export const mfaOptionsSchema = z.strictObject({
     .optional(),
   /** How many verified session JWTs are remembered (oldest evicted). @default 10000 */
   jwtCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
+  /**
+   * Where operators' messages go: any object with `warn(message)` and `error(message)` taking a
+   * string (`console`, pino, winston), or `false` for none. It gets an error line when a Stytch
+   * call fails for a reason that is not the user's (at most one line per kind of failure a
+   * minute, then how many were held back), one when the startup check finds the project id and
+   * secret refused, and a warning when `allowInsecureCookies` is on. Lines never hold a code,
+   * token, phone number, email address or secret.
+   * @default console
+   */
+  logger: z
+    .custom<MfaLogger | false>((value) => value === false || isLogger(value), {
+      message: 'must be false or an object with warn(message) and error(message), like console',
+    })
+    .default(() => console),
+  /**
+   * At startup, one Stytch call that reads and changes nothing (a member lookup with made-up
+   * ids), in the background, so that a project id and secret Stytch refuses are said at once
+   * (an error line, and an `upstream_failed` event with `selfCheck: true`) rather than at the
+   * first sign-in. It never delays or fails startup.
+   * @default true
+   */
+  selfCheck: z.boolean().default(true),
   /** Audit hook: called for every event, never with codes, tokens or full phone numbers. */
   onEvent: z
     .custom<(event: MfaEvent) => void>((value) => typeof value === 'function', {

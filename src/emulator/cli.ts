@@ -8,6 +8,9 @@ import type { EmulatorSeed, OutboxMessage } from './types.js'
 
 const DEFAULT_PORT = 4010
 
+/** How often the CLI looks whether the shell npm started it through is still there. */
+const PARENT_CHECK_MS = 200
+
 const HELP = `Usage: stytch-b2b-emulator [options]
 
 A local Stytch B2B API for development and tests. Point the official SDK at it with
@@ -86,13 +89,34 @@ async function main(args: string[]): Promise<void> {
   console.log(`  organizations  ${describeSeed(seed)}`)
   console.log(`  outbox         ${emulator.origin}/__emulator/outbox`)
 
+  let stopping = false
   const stop = (): void => {
+    if (stopping) return
+    stopping = true
     void emulator.close().finally(() => {
       process.exit(0)
     })
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  // `on`, not `once`: a Ctrl-C reaches the CLI from the terminal and again through npm; the
+  // second must not end it half-way through closing.
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  stopWhenNpmShellEnds(stop)
+}
+
+/**
+ * `npx stytch-b2b-emulator` runs the CLI through `sh -c`, and npm passes SIGTERM and SIGINT to
+ * that shell only, which ends without passing them on: the emulator would live on, holding its
+ * port. So under npm, the shell ending first is npm stopping; started any other way (say
+ * `node cli.js &` from a script that then ends), the CLI runs on.
+ */
+function stopWhenNpmShellEnds(stop: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return
+  const parent = process.ppid
+  setInterval(() => {
+    // An orphan is adopted by another process: its parent id changes.
+    if (process.ppid !== parent) stop()
+  }, PARENT_CHECK_MS).unref()
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

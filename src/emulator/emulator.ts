@@ -1,6 +1,7 @@
 /** @module `startEmulator()`: wires state, keys, routes and the server into a running instance. */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Delays } from './faults.js'
 import { randomCode } from './ids.js'
 import { createSigningKey, createSigningKeySync, signAnything, type SigningKey } from './jwt.js'
 import type { EmulatorContext } from './router.js'
@@ -67,7 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     signingKey,
     projectId,
   }
-  const closing = new AbortController()
+  const delays = new Delays()
   const server = createEmulatorServer({
     routes: [
       ...organizationRoutes(ctx),
@@ -79,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     projectId,
     secret,
-    closing: closing.signal,
+    delays,
   })
   await listen(server, port)
   const actualPort = (server.address() as AddressInfo).port
@@ -129,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
-        closing.abort()
+        delays.close()
         server.close((error) => {
           if (error) reject(error)
           else resolve()

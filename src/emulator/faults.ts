@@ -1,6 +1,5 @@
 /** @module Injected faults: a queue per API path, and how each fault answers. */
 import type { ServerResponse } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { EmulatorApiError, defaultErrorType, errorBody } from './errors.js'
 import type { Fault } from './types.js'
 
@@ -38,6 +37,40 @@ export class FaultQueue {
   }
 }
 
+/**
+ * The delayed answers still waiting, all let go by {@link close}. One set for the emulator rather
+ * than an abort listener per delayed request: the load cases keep hundreds waiting at once, and
+ * each listener on one shared signal counts towards Node's leak warning.
+ */
+export class Delays {
+  private readonly pending = new Set<() => void>()
+  private closed = false
+
+  /** Resolves `true` after `ms`, or `false` as soon as the emulator closes. */
+  wait(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      const finish = (elapsed: boolean) => {
+        clearTimeout(timer)
+        this.pending.delete(cancel)
+        resolve(elapsed)
+      }
+      const cancel = () => {
+        finish(false)
+      }
+      const timer = setTimeout(() => {
+        finish(true)
+      }, ms)
+      this.pending.add(cancel)
+    })
+  }
+
+  close(): void {
+    this.closed = true
+    for (const cancel of [...this.pending]) cancel()
+  }
+}
+
 function sendRaw(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, {
     'content-type': contentType,
@@ -54,7 +87,7 @@ export async function applyFault(
   fault: Fault,
   res: ServerResponse,
   requestId: string,
-  signal: AbortSignal,
+  delays: Delays,
 ): Promise<'continue' | 'done'> {
   switch (fault.kind) {
     case 'status': {
@@ -86,13 +119,8 @@ export async function applyFault(
       res.write('{"status_code":200,')
       return 'done'
     case 'delay':
-      try {
-        await sleep(fault.ms, undefined, { signal })
-      } catch {
-        // The emulator is closing: nobody is left to answer.
-        return 'done'
-      }
-      return 'continue'
+      // Closed before the delay ran out: nobody is left to answer.
+      return (await delays.wait(fault.ms)) ? 'continue' : 'done'
     case 'reset':
       res.socket?.destroy()
       return 'done'

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { EmulatorApiError, errorBody, unauthorizedCredentials } from './errors.js'
-import { applyFault } from './faults.js'
+import { applyFault, type Delays } from './faults.js'
 import { newId } from './ids.js'
 import { matchRoute, type Route } from './router.js'
 import type { EmulatorState } from './state.js'
@@ -18,8 +18,8 @@ export interface ServerOptions {
   readonly state: EmulatorState
   readonly projectId: string
   readonly secret: string
-  /** Aborted on close, so delayed answers give up. */
-  readonly closing: AbortSignal
+  /** Closed on close, so delayed answers give up. */
+  readonly delays: Delays
 }
 
 function digest(value: string): Buffer {
@@ -88,7 +88,7 @@ async function answer(
     }
     options.state.countCall(path)
     const fault = options.state.faults.take(path)
-    if (fault && (await applyFault(fault, res, requestId, options.closing)) === 'done') return
+    if (fault && (await applyFault(fault, res, requestId, options.delays)) === 'done') return
   }
   if (match.kind === 'not_found') {
     throw new EmulatorApiError(404, 'route_not_found', `((No route for ${method} ${path}.))`)

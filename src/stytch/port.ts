@@ -17,6 +17,8 @@ export interface AuthenticationFactor {
   readonly lastAuthenticatedAt: Date | undefined
   /** The phone number of an SMS factor (E.164), if any. Never log it unmasked. */
   readonly phoneNumber?: string | undefined
+  /** The address of an email factor (`email_factor.email_address`), if any. */
+  readonly emailAddress?: string | undefined
 }
 
 /** A Stytch member session, as verified (locally from the JWT, or by Stytch). */

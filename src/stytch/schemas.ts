@@ -53,12 +53,14 @@ export const authenticationFactorSchema = z
     delivery_method: z.string(),
     last_authenticated_at: optionalDate,
     phone_number_factor: z.object({ phone_number: optionalText }).nullish(),
+    email_factor: z.object({ email_address: optionalText }).nullish(),
   })
   .transform((factor): AuthenticationFactor => ({
     type: factor.type,
     deliveryMethod: factor.delivery_method,
     lastAuthenticatedAt: factor.last_authenticated_at,
     phoneNumber: factor.phone_number_factor?.phone_number,
+    emailAddress: factor.email_factor?.email_address,
   }))
 
 /** A `member_session` (from Stytch, or from `authenticateJwtLocal`). */

@@ -4,7 +4,13 @@ import { B2BClient } from 'stytch'
 import { MfaError } from '../core/errors.js'
 import { createDeadlineAgent, withDeadline } from './deadline.js'
 import { isClientErrorLike, toMfaError } from './map-error.js'
-import { parseStytchOptions, type StytchOptions } from './options.js'
+import {
+  STYTCH_LIVE_URL,
+  STYTCH_TEST_URL,
+  parseStytchOptions,
+  type StytchConfig,
+  type StytchOptions,
+} from './options.js'
 import type { MfaCredential, StytchPort, VerifiedJwt } from './port.js'
 import {
   getMemberSchema,
@@ -72,6 +78,41 @@ function numericDate(value: unknown, claim: string): Date {
   throw new MfaError('stytch_bad_response', `The verified session JWT has no numeric "${claim}"`)
 }
 
+/** How the SDK's warning about an `env` that is neither Stytch test nor live begins. */
+const CUSTOM_ENV_WARNING = "[Stytch] Warning: Using a custom 'env' value"
+
+/**
+ * The SDK client for the credentials. Stytch's own hosts go in `env`; any other https origin in
+ * `custom_base_url`, which the SDK takes without a word. The SDK refuses http there, so an http
+ * origin (the emulator) can only go in `env`, where the SDK warns on every construction: that one
+ * message, and nothing else, is held back while the client is built (synchronously). Each client
+ * gets a config object of its own: the SDK writes into it.
+ */
+function createClient(config: Extract<StytchConfig, { secret: string }>): B2BClient {
+  const common = {
+    project_id: config.projectId,
+    secret: config.secret,
+    dispatcher: createDeadlineAgent(config.timeoutMs),
+  }
+  const { baseUrl } = config
+  if (baseUrl === STYTCH_TEST_URL || baseUrl === STYTCH_LIVE_URL) {
+    return new B2BClient({ ...common, env: baseUrl })
+  }
+  if (baseUrl.startsWith('https://')) return new B2BClient({ ...common, custom_base_url: baseUrl })
+  /* eslint-disable no-console -- the one place the SDK's console is touched, and put back */
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith(CUSTOM_ENV_WARNING)) return
+    warn.apply(console, args)
+  }
+  try {
+    return new B2BClient({ ...common, env: baseUrl })
+  } finally {
+    console.warn = warn
+  }
+  /* eslint-enable no-console */
+}
+
 /**
  * Builds the Stytch port (reference: `src/stytch/port.ts`) over a `B2BClient`. Options are
  * checked once, here. Every call gets the `timeoutMs` deadline, is never retried (a retried
@@ -84,16 +125,7 @@ function numericDate(value: unknown, claim: string): Date {
  */
 export function createStytchPort(options: StytchOptions): StytchPort {
   const config = parseStytchOptions(options)
-  const client =
-    'client' in config
-      ? config.client
-      : // A fresh object: the SDK mutates its config. It warns once here for a custom `env`.
-        new B2BClient({
-          project_id: config.projectId,
-          secret: config.secret,
-          env: config.baseUrl,
-          dispatcher: createDeadlineAgent(config.timeoutMs),
-        })
+  const client = 'client' in config ? config.client : createClient(config)
 
   async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
     try {

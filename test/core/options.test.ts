@@ -35,7 +35,9 @@ describe('parseOptions(mfaOptionsSchema)', () => {
       respondWith: 'auto',
       bodyLimitBytes: 16_384,
       jwtCacheSize: 10_000,
+      selfCheck: true,
     })
+    expect(config.logger).toBe(console)
   })
 
   it('accepts one secret as a string', () => {
@@ -84,6 +86,21 @@ describe('parseOptions(mfaOptionsSchema)', () => {
 
   it('refuses a locale Stytch does not know', () => {
     expect(problem({ ...base, locale: 'xx' })).toMatch(/locale/)
+  })
+
+  it('takes any logger with warn and error, or false, and names anything else', () => {
+    const pino = { warn: () => undefined, error: () => undefined, info: () => undefined }
+    expect(parseOptions(mfaOptionsSchema, { ...base, logger: pino }).logger).toBe(pino)
+    expect(parseOptions(mfaOptionsSchema, { ...base, logger: false }).logger).toBe(false)
+    for (const logger of [true, null, 'console', { warn: () => undefined }]) {
+      expect(problem({ ...base, logger })).toMatch(
+        /logger: must be false or an object with warn\(message\) and error\(message\)/,
+      )
+    }
+  })
+
+  it('names a selfCheck that is not a boolean', () => {
+    expect(problem({ ...base, selfCheck: 'no' })).toMatch(/selfCheck/)
   })
 
   it('explains a middleware passed where options were expected', () => {

@@ -11,7 +11,10 @@ const config = parseOptions(mfaOptionsSchema, {
 })
 
 function read(cookie: string, secure = true) {
-  return readSessionTokens(authRequest({ method: 'GET', headers: { cookie }, secure }), config)
+  return readSessionTokens(
+    authRequest({ method: 'GET', headers: { cookie, host: 'localhost' }, secure }),
+    config,
+  )
 }
 
 const HOST = '__Host-stytch_session=tok; __Host-stytch_session_jwt=jwt'

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { B2BClient } from 'stytch'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { canListen, descendantsOf, isRunning } from '../helpers/processes.js'
 
 const CLI = fileURLToPath(new URL('../../src/emulator/cli.ts', import.meta.url))
 
@@ -50,9 +51,45 @@ function startCli(args: string[]): Running {
   }
 }
 
+/** CLIs started below a shell: not children of this process, known by pid. */
+const grandchildren = new Set<number>()
+
 afterAll(() => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL')
+  for (const pid of grandchildren) if (isRunning(pid)) process.kill(pid, 'SIGKILL')
 })
+
+/**
+ * The CLI below `sh -c`, as npm (`npx`, `npm run`) runs a command; `npm` says whether it runs
+ * under npm (npm sets `npm_lifecycle_event` for everything it starts, `npm test` included).
+ */
+async function startInShell(
+  npm: boolean,
+): Promise<{ shell: ChildProcess; pid: number; port: number }> {
+  const env = { ...process.env }
+  if (npm) env.npm_lifecycle_event = 'npx'
+  else delete env.npm_lifecycle_event
+  const command = `"${process.execPath}" --import tsx "${CLI}" --port 0`
+  // `; exit $?` keeps the shell from handing its process over to the CLI (exec).
+  const child = spawn('sh', ['-c', `${command}; exit $?`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  })
+  running.push(child)
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  await vi.waitFor(
+    () => {
+      expect(stdout).toMatch(/outbox\s+http/)
+    },
+    { timeout: 10_000, interval: 20 },
+  )
+  const [pid] = descendantsOf(child.pid!)
+  expect(pid).toBeDefined()
+  grandchildren.add(pid!)
+  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)![1])
+  return { shell: child, pid: pid!, port }
+}
 
 beforeAll(() => {
   vi.spyOn(console, 'warn').mockImplementation(() => undefined)
@@ -118,6 +155,36 @@ describe.concurrent('stytch-b2b-emulator (CLI)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  it('stops when the shell npm ran it through is killed, as npx does on SIGTERM', async () => {
+    const { shell, pid, port } = await startInShell(true)
+    shell.kill('SIGTERM')
+    await vi.waitFor(
+      () => {
+        expect(isRunning(pid)).toBe(false)
+      },
+      { timeout: 3000, interval: 50 },
+    )
+    expect(await canListen(port)).toBe(true)
+  })
+
+  it('runs on when its parent shell ends and npm did not start it (`node cli.js &`)', async () => {
+    const { shell, pid, port } = await startInShell(false)
+    const ended = once(shell, 'exit')
+    shell.kill('SIGKILL')
+    await ended
+    // Several times the interval at which the CLI looks at its parent.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(isRunning(pid)).toBe(true)
+    expect(await canListen(port)).toBe(false)
+    process.kill(pid, 'SIGTERM')
+    await vi.waitFor(
+      () => {
+        expect(isRunning(pid)).toBe(false)
+      },
+      { timeout: 3000, interval: 50 },
+    )
   })
 
   it('prints usage for --help', async () => {

@@ -3,13 +3,16 @@
  * 303s followed by hand, cookies kept by supertest's agent) and as a JSON client does. Every
  * scenario runs on the Express console (`app.ts`) and on the Koa one (`koa-app.ts`).
  */
+import { createHash } from 'node:crypto'
 import request from 'supertest'
 import { messageOf } from 'stytch-b2b-mfa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { messageFor } from '../../example-app/pages.js'
 import {
   ADMIN,
   Browser,
   CONSOLES,
+  FOREIGN_MOBILE,
   NEWCOMER,
   TEST_LIMITS,
   demoOptions,
@@ -64,7 +67,14 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     // Stytch sent the SMS with the email step: the page says where, and when to ask again.
     expect(text(mfa)).toContain('We sent a 6-digit code to <strong>+1 ••••••0100</strong>')
     expect(text(mfa)).toContain('action="/auth/sms/verify"')
-    expect(text(mfa)).toMatch(/You can ask for a new code at <time[^>]*>[^<]+<\/time>, 30 s after/)
+    const wait =
+      /You can ask for a new code in <span data-countdown="(\d+)">\1<\/span> s, at <time datetime="[^"]+" data-format="time">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time>/.exec(
+        text(mfa),
+      )
+    expect(Number(wait?.[1])).toBeGreaterThan(25)
+    expect(Number(wait?.[1])).toBeLessThanOrEqual(30)
+    // Without JavaScript too, the button stays shut until then.
+    expect(text(mfa)).toContain('<button class="secondary" disabled')
     expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(1)
 
     const verified = await browser.post('/auth/sms/verify', {
@@ -74,7 +84,9 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     const admin = await browser.follow(verified)
     expect(admin.status).toBe(200)
     const me = (await browser.agent.get('/admin/api/me').set('accept', 'application/json'))
-      .body as { memberId: string; organizationId: string }
+      .body as { email: string; memberId: string; organizationId: string }
+    expect(me.email).toBe(ADMIN.email)
+    expect(text(admin)).toContain(`signed in as <strong>${ADMIN.email}</strong>`)
     expect(text(admin)).toContain(me.memberId)
     expect(text(admin)).toContain(`acme · <code>${me.organizationId}</code>`)
     expect(text(admin)).toContain('<td><code>otp</code></td>')
@@ -98,18 +110,26 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(cookies).not.toMatch(/; Secure/i)
   })
 
-  it('lets a member without a phone enrol one, and shows why a 555 number is refused', async () => {
+  it('lets a member without a phone enrol one, and says why a number is refused', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const enrol = await browser.passEmailStep(NEWCOMER.email)
     expect(text(enrol)).toContain('name="phoneNumber"')
     expect(text(enrol)).toContain('+12025550123')
+    expect(text(enrol)).toContain('A mobile number in the United States or Canada')
     expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
 
     const refused = await browser.post('/auth/sms/send', { phoneNumber: '+15555550100' })
     expect(location(refused)).toBe('/mfa?error=invalid_phone_number')
     const again = await browser.follow(refused)
-    expect(text(again)).toContain(messageOf.invalid_phone_number)
+    expect(text(again)).toContain(`role="alert">${messageFor('invalid_phone_number')}</p>`)
     expect(text(again)).toContain('name="phoneNumber"')
+
+    // A real number from elsewhere is not a typo: the page names the countries, not the format.
+    const foreign = await browser.submit('/auth/sms/send', { phoneNumber: FOREIGN_MOBILE })
+    const alert = /role="alert">([^<]+)</.exec(text(foreign))?.[1]
+    expect(alert).toContain('Use a mobile number in the United States or Canada')
+    expect(alert).not.toMatch(/E\.164|form/)
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
 
     const sent = await browser.submit('/auth/sms/send', { phoneNumber: NEWCOMER.phone })
     expect(text(sent)).toContain('We sent a 6-digit code to <strong>+1 ••••••0123</strong>')
@@ -148,7 +168,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
   it('refuses a new SMS code right after Stytch sent one, and says when to ask again', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const mfa = await browser.passEmailStep(ADMIN.email)
-    const resendAt = /You can ask for a new code at <time datetime="([^"]+)">/.exec(text(mfa))?.[1]
+    const resendAt = / s, at <time datetime="([^"]+)"/.exec(text(mfa))?.[1]
     expect(resendAt).toBeDefined()
 
     const refused = await browser.post('/auth/sms/send', {})
@@ -164,7 +184,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     )
     expect(messageOf.rate_limited).toMatch(/^Too many attempts\. Wait/)
     // The page still shows the library's resend time, and the code form.
-    expect(text(page)).toContain(`You can ask for a new code at <time datetime="${resendAt!}">`)
+    expect(text(page)).toContain(` s, at <time datetime="${resendAt!}"`)
     expect(text(page)).toContain('action="/auth/sms/verify"')
     expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(1)
   })
@@ -183,6 +203,9 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     const browser = new Browser(noCooldown.baseUrl, demo.emulator)
     const mfa = await browser.passEmailStep(ADMIN.email)
     expect(text(mfa)).toContain('You can ask for a new code now.')
+    expect(text(mfa)).toContain(
+      '<button class="secondary" aria-describedby="resend-hint">Send a new code</button>',
+    )
     const first = demo.emulator.lastCode(ADMIN.phone)
     const resent = await browser.post('/auth/sms/send', {})
     expect(location(resent)).toBe('/mfa')
@@ -192,16 +215,69 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
 
   it('shows only known error codes from the query, with retry_after, escaped', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
-    const limited = await browser.get('/login?error=rate_limited&retry_after=42')
-    expect(text(limited)).toContain(`${messageOf.rate_limited} Try again in 42 s.`)
-    const unknown = await browser.get('/login?error=%3Cscript%3Ealert(1)%3C/script%3E')
+    const limited = await browser.get('/login?returnTo=%2Fadmin&error=rate_limited&retry_after=42')
+    expect(location(limited)).toBe('/login?returnTo=%2Fadmin')
+    expect(text(await browser.follow(limited))).toContain(
+      `${messageOf.rate_limited} Try again in 42 s.`,
+    )
+    const unknown = await browser.follow(
+      await browser.get('/login?error=%3Cscript%3Ealert(1)%3C/script%3E'),
+    )
     expect(text(unknown)).not.toContain('role="alert"')
-    expect(text(unknown)).not.toContain('<script>')
-    const proto = await browser.get('/login?error=constructor&retry_after=oops')
+    expect(text(unknown)).not.toContain('<script>alert')
+    const proto = await browser.follow(
+      await browser.get('/login?error=constructor&retry_after=oops'),
+    )
     expect(text(proto)).not.toContain('role="alert"')
     const hostile = await browser.get('/login?returnTo=%22%3E%3Cscript%3Ealert(1)%3C/script%3E')
     expect(text(hostile)).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
-    expect(text(hostile)).not.toContain('<script>')
+    expect(text(hostile)).not.toContain('<script>alert')
+  })
+
+  it('shows an error once: the URL it leaves in the history has none, nor a code', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.passEmailStep(ADMIN.email)
+    const wrong = await browser.post('/auth/sms/verify', { code: '000000' })
+    expect(location(wrong)).toBe('/mfa?error=otp_invalid')
+    const moved = await browser.get('/mfa?error=otp_invalid')
+    expect(location(moved)).toBe('/mfa')
+    expect((moved.headers['set-cookie'] as unknown as string[]).join('\n')).toMatch(
+      /^admin\.flash=[^;]+; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax$/m,
+    )
+    const shown = await browser.get('/mfa')
+    expect(text(shown)).toContain(`role="alert">${messageOf.otp_invalid}`)
+    expect(text(shown)).not.toContain('000000')
+    expect(text(shown)).toMatch(/<input id="code" name="code" [^>]*autocomplete="off"/)
+    expect(text(shown)).not.toMatch(/<input id="code"[^>]*value=/)
+    expect(text(await browser.get('/mfa'))).not.toContain('role="alert"')
+
+    // What Back shows after signing out: the page again, fetched anew, without the old error.
+    await browser.submit('/auth/sms/verify', { code: demo.emulator.lastCode(ADMIN.phone)! })
+    await browser.post('/logout', {})
+    const back = await browser.get('/mfa')
+    expect(back.headers['cache-control']).toBe('no-store')
+    expect(text(back)).not.toContain('role="alert"')
+    expect(text(back)).not.toContain('000000')
+  })
+
+  it('keeps a flash to the page it was meant for', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    // Not followed: the flash waits in its cookie, for /login only.
+    await browser.get('/login?error=otp_invalid')
+    expect(text(await browser.get('/mfa'))).not.toContain('role="alert"')
+    expect(text(await browser.get('/login'))).toContain(`role="alert">${messageOf.otp_invalid}`)
+  })
+
+  it("runs only the pages' own script, allowed by its hash in the CSP", async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const login = await browser.get('/login')
+    const scripts = [...text(login).matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
+    expect(scripts).toHaveLength(1)
+    const hash = createHash('sha256').update(scripts[0]!).digest('base64')
+    const policy = (login.headers['content-security-policy'] as string).split('; ')
+    expect(policy).toContain("default-src 'none'")
+    expect(policy).toContain(`script-src 'sha256-${hash}'`)
+    expect(policy.filter((directive) => directive.startsWith('script-src'))).toHaveLength(1)
   })
 
   it('answers JSON clients with JSON on the same routes', async () => {
@@ -235,6 +311,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(me.status).toBe(200)
     expect(me.headers['content-type']).toMatch(/^application\/json/)
     expect(me.body).toMatchObject({
+      email: ADMIN.email,
       organizationSlug: 'acme',
       roles: ['stytch_member'],
       memberId: expect.stringMatching(/^member-test-/),
@@ -311,7 +388,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
 
   it('offers the SMS step-up on /mfa when no login is in progress', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
-    const page = await browser.get('/mfa?error=mfa_required')
+    const page = await browser.follow(await browser.get('/mfa?error=mfa_required'))
     expect(page.status).toBe(200)
     expect(text(page)).toContain(messageOf.mfa_required)
     expect(text(page)).toContain('This page needs a recent SMS confirmation.')

@@ -15,6 +15,8 @@ import { createKoaApp } from '../../example-app/koa-app.js'
 
 export const ADMIN = { email: 'admin@acme.test', phone: '+15555550100' } as const
 export const NEWCOMER = { email: 'new@acme.test', phone: '+12025550123' } as const
+/** A valid French mobile number: real, but outside the countries the console enrols. */
+export const FOREIGN_MOBILE = '+33612345678'
 
 /** The options both consoles take: Koa's `trustProxy` is only `true`/`false` or a hop count. */
 export type TestConsoleOptions = ConsoleOptions<boolean | number>
@@ -100,11 +102,19 @@ export interface Demo extends Served {
   readonly logs: string[]
 }
 
-/** A console with the tests' options, against its own emulator. */
-export async function startDemo(app: ExampleConsole = EXPRESS): Promise<Demo> {
+/** A console with the tests' options (and `limits` on top of theirs), against its own emulator. */
+export async function startDemo(
+  app: ExampleConsole = EXPRESS,
+  { limits }: { readonly limits?: TestConsoleOptions['limits'] } = {},
+): Promise<Demo> {
   const emulator = await startEmulator({ seed: demoSeed })
   const logs: string[] = []
-  const served = await serve(app.listener(demoOptions(emulator, logs)))
+  const options = demoOptions(emulator, logs)
+  const served = await serve(
+    app.listener(
+      limits === undefined ? options : { ...options, limits: { ...TEST_LIMITS, ...limits } },
+    ),
+  )
   return {
     emulator,
     baseUrl: served.baseUrl,
@@ -168,13 +178,21 @@ export class Browser {
       .send(form)
   }
 
-  /** Follows a 303 (or 302) like the browser would: a GET of the location. */
+  /**
+   * Follows a 303 (or 302) like the browser would: a GET of the location, and of the next one
+   * while the answers redirect (an error in a URL is one more hop: the page moves it to a flash).
+   */
   async follow(res: Response): Promise<Response> {
     expect([302, 303], `expected a redirect, got ${String(res.status)}: ${res.text}`).toContain(
       res.status,
     )
-    const target = new URL(res.headers.location as string, this.base)
-    return this.get(target.pathname + target.search)
+    let answer = res
+    for (let hop = 0; [302, 303].includes(answer.status); hop++) {
+      expect(hop, 'too many redirects').toBeLessThan(5)
+      const target = new URL(answer.headers.location as string, this.base)
+      answer = await this.get(target.pathname + target.search)
+    }
+    return answer
   }
 
   async submit(path: string, form: Record<string, string>): Promise<Response> {

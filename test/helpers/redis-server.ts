@@ -1,7 +1,8 @@
 /**
  * A real redis-server (Debian package `redis-server`) on a free loopback port, started and
  * stopped by the tests. Missing binary: the tests skip locally with a one-line reason, and fail
- * in CI (`CI=true`), where `.ci/run` installs it.
+ * in CI (`CI=true`), where `.ci/run` installs it. `STYTCH_TEST_NO_REDIS=1` acts as if it were
+ * missing, so the skip path can be tried (and is, by test/ci) on a machine that has Redis.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -9,18 +10,26 @@ import { createServer } from 'node:net'
 import { createClient, type RedisClientType } from 'redis'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 
+/** The switch that makes the tests behave as on a machine without redis-server. */
+const NO_REDIS_SWITCH = 'STYTCH_TEST_NO_REDIS'
+
+const switchedOff = process.env[NO_REDIS_SWITCH] === '1'
+
 function findRedisServer(): string | undefined {
+  if (switchedOff) return undefined
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
   const path = found.stdout.trim()
   return found.status === 0 && path !== '' ? path : undefined
 }
 
 export const REDIS_SERVER = findRedisServer()
-export const REDIS_MISSING_REASON = 'redis-server is not installed (Debian package redis-server)'
+export const REDIS_MISSING_REASON = switchedOff
+  ? `${NO_REDIS_SWITCH}=1 is set`
+  : 'redis-server is not installed (Debian package redis-server)'
 
 if (REDIS_SERVER === undefined) {
   if (process.env.CI === 'true') throw new Error(`CI needs Redis: ${REDIS_MISSING_REASON}`)
-  console.warn(`Skipping the Redis tests: ${REDIS_MISSING_REASON}`)
+  console.warn(`Skipping the Redis tests of this file: ${REDIS_MISSING_REASON}`)
 }
 
 async function freePort(): Promise<number> {

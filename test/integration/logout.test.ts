@@ -41,6 +41,10 @@ describe.each(frameworks)('logout() on $name', (framework) => {
     expect(res.status).toBe(200)
     expect(client.jar.get('__Host-stytch_session')).toBeUndefined()
     expect(app.events.at(-1)).toMatchObject({ type: 'logout', revoked: false })
+    // The revoke is tried again until Stytch confirms: within this test, not during the next.
+    await expect
+      .poll(() => app.events.some((event) => event.type === 'session_revoked'), { timeout: 10_000 })
+      .toBe(true)
   })
 
   it('refuses GET with 405 and a cross-site POST with 403, changing nothing', async () => {

@@ -166,7 +166,7 @@ describe.each([
       expect(sessionWarnings()[0]).toMatch(/koa-session without a store/)
     })
 
-    it('refuses sessionStorage "server" before any code is sent: 500 configuration_error, nothing spent, no token anywhere', async () => {
+    it('refuses server storage before any code is sent: 500 configuration_error, nothing spent, no token anywhere', async () => {
       const app = koaApp(KoaApp, 'server', false)
       const client = new Client(app.listener)
       const sends = emulator.current.calls('/v1/b2b/otps/email/login_or_signup')

@@ -73,6 +73,9 @@ describe.skipIf(REDIS_SERVER === undefined)('sign-outs shared through Redis', ()
       // Past the JWT's lifetime the other instance asks Stytch: still refused.
       emulator.current.advanceClock(301)
       expect((await copied.get('/admin')).status).toBe(401)
+      await expect
+        .poll(() => a.events.some((event) => event.type === 'session_revoked'), { timeout: 10_000 })
+        .toBe(true)
     })
 
     it('refuses a signed-out session on an instance started after the logout', async () => {
@@ -83,6 +86,10 @@ describe.skipIf(REDIS_SERVER === undefined)('sign-outs shared through Redis', ()
       expect((await onA.post('/auth/logout')).status).toBe(200)
       const later = instance()
       expect(await settled(new Client(later.listener, copied))).toBe(401)
+      emulator.current.clearFaults()
+      await expect
+        .poll(() => a.events.some((event) => event.type === 'session_revoked'), { timeout: 10_000 })
+        .toBe(true)
     })
 
     it('sends Redis no command on a guarded request', async () => {

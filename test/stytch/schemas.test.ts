@@ -58,6 +58,7 @@ describe('sessionGrantSchema', () => {
               deliveryMethod: 'email',
               lastAuthenticatedAt: new Date('2024-01-09T07:41:00Z'),
               phoneNumber: undefined,
+              emailAddress: 'alice@example.com',
             },
             {
               type: 'otp',

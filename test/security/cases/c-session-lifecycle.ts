@@ -9,6 +9,7 @@ import {
   SESSION_JWT,
   UPSTREAM,
   callsDuring,
+  revokedLater,
   clears,
   smsCode,
   withCookies,
@@ -202,6 +203,7 @@ export const sessionCases: readonly SecurityCase[] = [
         replay.jar.set(SESSION, token)
         replay.jar.set(SESSION_JWT, jwt)
       }
+      await revokedLater(ctx)
     },
   })),
   {

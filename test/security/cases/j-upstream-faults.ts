@@ -20,6 +20,7 @@ import {
   clears,
   grantBody,
   pool,
+  revokedLater,
   smsCode,
   touchesPending,
   touchesSession,
@@ -458,6 +459,7 @@ export const faultCases: readonly SecurityCase[] = [
       expect(ctx.app.events.filter((event) => event.type === 'logout').at(-1)).toMatchObject({
         revoked: false,
       })
+      await revokedLater(ctx)
     },
   },
 ]

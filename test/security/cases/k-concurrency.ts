@@ -174,6 +174,7 @@ export const concurrencyCases: readonly SecurityCase[] = [
   {
     id: 'K6.double-submit',
     category: 'K',
+    needs: 'redis',
     title: 'creates one session from 10 parallel submits split across two instances sharing Redis',
     expect: { sessions: 1, sessionCookies: 1 },
     async run(ctx) {
@@ -189,6 +190,7 @@ export const concurrencyCases: readonly SecurityCase[] = [
   {
     id: 'K6.budget',
     category: 'K',
+    needs: 'redis',
     title:
       'holds the per-IST budget for 50 parallel wrong codes split across two instances sharing Redis',
     async run(ctx) {

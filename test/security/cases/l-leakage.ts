@@ -37,6 +37,23 @@ function comparable(res: HttpResponse): unknown {
 
 const PROBLEM_KEYS = ['code', 'retryAfter', 'status', 'title', 'type']
 
+/**
+ * A logger that keeps its lines for the case and still writes them to the console, where the
+ * runner scans everything the process says for secrets.
+ */
+function scannedLogger(lines: string[]) {
+  return {
+    warn: (message: string) => {
+      lines.push(message)
+      console.warn(message)
+    },
+    error: (message: string) => {
+      lines.push(message)
+      console.error(message)
+    },
+  }
+}
+
 export const leakageCases: readonly SecurityCase[] = [
   {
     id: 'L1',
@@ -258,6 +275,62 @@ export const leakageCases: readonly SecurityCase[] = [
         memberId: MEMBER.newcomer,
       })
       expect(JSON.stringify(events)).not.toContain('2025550166')
+    },
+  },
+  {
+    id: 'L9',
+    category: 'L',
+    title:
+      'reports Stytch failures (a refused secret, an outage, an answer it cannot trust) as upstream_failed events and log lines holding no code, token, IST, phone number, email address or secret',
+    async run(ctx) {
+      const lines: string[] = []
+      const wrongSecret = 'secret-test-wrong-l9-000000000000000000000000'
+      ctx.secret(wrongSecret)
+      const app = ctx.buildApp({ options: { logger: scannedLogger(lines) } })
+      const client = await ctx.emailStep(ADMIN, { app })
+      const code = smsCode(ctx)
+      ctx.fault(UPSTREAM.smsAuthenticate, { kind: 'status', status: 500 })
+      expect((await client.post('/auth/sms/verify', { code })).status).toBe(503)
+      ctx.fault(UPSTREAM.smsAuthenticate, { kind: 'malformed' })
+      expect((await client.post('/auth/sms/verify', { code })).status).toBe(502)
+      const refused = ctx.buildApp({
+        options: {
+          logger: scannedLogger(lines),
+          selfCheck: true,
+          stytch: {
+            projectId: ctx.emulator.projectId,
+            secret: wrongSecret,
+            baseUrl: ctx.emulator.url,
+            timeoutMs: 1000,
+          },
+        },
+      })
+      const send = await ctx
+        .client({ app: refused })
+        .post('/auth/email/send', { email: ADMIN.email, organization: 'acme' })
+      expect(send.status).toBe(502)
+      await expect
+        .poll(() => refused.events.filter((event) => event.type === 'upstream_failed').length)
+        .toBe(2)
+      const failures = [...app.events, ...refused.events].filter(
+        (event) => event.type === 'upstream_failed',
+      )
+      expect(failures.map((event) => [event.operation, event.code])).toEqual(
+        expect.arrayContaining([
+          ['otps.sms.authenticate', 'stytch_unavailable'],
+          ['otps.sms.authenticate', 'stytch_bad_response'],
+          ['otps.email.login_or_signup', 'stytch_error'],
+          ['organizations.members.get', 'stytch_error'],
+        ]),
+      )
+      expect(lines).toHaveLength(4)
+      expect(
+        lines.filter((line) => line.includes('refused the project id and secret')),
+      ).toHaveLength(2)
+      // The runner scans these lines and events for every secret; the address typed is one too.
+      for (const text of [...lines, ...failures.map((event) => JSON.stringify(event))]) {
+        expect(text).not.toMatch(/acme\.test|\+1202|Injected fault/)
+      }
     },
   },
   {

@@ -1,10 +1,19 @@
 /** §2.13 Configuration and deployment fail-safes (M1–M7). */
 import { expect } from 'vitest'
 import { untrustedProxyApp } from '../harness/custom-apps.js'
+import { HOST } from '../harness/http.js'
 import { parseSetCookie } from '../harness/invariants.js'
 import { ADMIN } from '../harness/seed.js'
-import type { SecurityCase } from '../harness/types.js'
-import { FLOW_ROUTES, GUARDED, ORIGIN, smsCode } from './shared.js'
+import type { CaseContext, SecurityCase } from '../harness/types.js'
+import { FLOW_ROUTES, GUARDED, ORIGIN, UPSTREAM, smsCode } from './shared.js'
+
+/** A request to the development host, as a browser on http://localhost writes it. */
+const LOCAL = { headers: { host: 'localhost:3000' } } as const
+
+/** Stytch calls the flow steps made (the startup check is not one of them). */
+function flowCalls(ctx: CaseContext): number {
+  return Object.values(UPSTREAM).reduce((sum, path) => sum + ctx.emulator.calls(path), 0)
+}
 
 export const configurationCases: readonly SecurityCase[] = [
   {
@@ -79,28 +88,88 @@ export const configurationCases: readonly SecurityCase[] = [
         expect(res.body?.code).toBe('insecure_transport')
         expect(res.setCookies).toEqual([])
       }
-      expect(ctx.emulator.calls()).toBe(0)
+      expect(flowCalls(ctx)).toBe(0)
     },
   },
   {
     id: 'M4.dev',
     category: 'M',
     title:
-      'sets unprefixed cookies without Secure over http only when allowInsecureCookies is set (development)',
+      'sets unprefixed cookies without Secure over http to localhost only when allowInsecureCookies is set (development)',
     app: { options: { allowInsecureCookies: true } },
     expect: { sessions: 1, admitted: 1 },
     async run(ctx) {
       const client = ctx.client({ https: false })
-      await client.post('/auth/email/send', { email: ADMIN.email, organization: 'acme' })
-      await client.post('/auth/email/verify', { code: ctx.emulator.lastCode(ADMIN.email) })
-      const done = await client.post('/auth/sms/verify', { code: smsCode(ctx) })
+      await client.post('/auth/email/send', { email: ADMIN.email, organization: 'acme' }, LOCAL)
+      await client.post('/auth/email/verify', { code: ctx.emulator.lastCode(ADMIN.email) }, LOCAL)
+      const done = await client.post('/auth/sms/verify', { code: smsCode(ctx) }, LOCAL)
       expect(done.status).toBe(200)
       for (const header of done.setCookies) {
         const cookie = parseSetCookie(header)
         expect(cookie.name.startsWith('__Host-')).toBe(false)
         expect(cookie.attributes.has('secure')).toBe(false)
       }
-      expect((await client.get('/admin')).status).toBe(200)
+      expect((await client.get('/admin', LOCAL)).status).toBe(200)
+    },
+  },
+  {
+    id: 'M4.remote',
+    category: 'M',
+    title:
+      'refuses plain http to a host that is not loopback with 400 insecure_transport on every step even when allowInsecureCookies is on, before Stytch and without a cookie',
+    app: { options: { allowInsecureCookies: true } },
+    async run(ctx) {
+      const client = ctx.client({ https: false })
+      for (const host of [HOST, '192.168.1.20:3000', 'localhost.evil.example']) {
+        for (const path of FLOW_ROUTES) {
+          const res = await client.post(
+            path,
+            { email: ADMIN.email, organization: 'acme', code: '123456' },
+            { headers: { host } },
+          )
+          expect(res.status, `${host} ${path}`).toBe(400)
+          expect(res.body?.code).toBe('insecure_transport')
+          expect(res.setCookies).toEqual([])
+        }
+      }
+      expect(flowCalls(ctx)).toBe(0)
+    },
+  },
+  {
+    id: 'M4.spoofed-host',
+    category: 'M',
+    title:
+      'gives a client that writes Host: localhost to a plain-http deployment with allowInsecureCookies on plain cookies for itself only: requests to the real host never read them, so planting them signs no one in',
+    app: { options: { allowInsecureCookies: true } },
+    expect: { sessions: 1, admitted: 1 },
+    async run(ctx) {
+      // The attacker reaches the deployment over plain http and names localhost itself: the
+      // library takes it for development and answers with plain cookies, to the attacker.
+      const attacker = ctx.client({ https: false })
+      await attacker.post('/auth/email/send', { email: ADMIN.email, organization: 'acme' }, LOCAL)
+      await attacker.post('/auth/email/verify', { code: ctx.emulator.lastCode(ADMIN.email) }, LOCAL)
+      expect((await attacker.post('/auth/sms/verify', { code: smsCode(ctx) }, LOCAL)).status).toBe(
+        200,
+      )
+      expect((await attacker.get('/admin', LOCAL)).status).toBe(200)
+      const planted = {
+        stytch_session: attacker.jar.get('stytch_session') ?? '',
+        stytch_session_jwt: attacker.jar.get('stytch_session_jwt') ?? '',
+      }
+      expect(planted.stytch_session_jwt).not.toBe('')
+      // A browser writes the host it was sent to: a victim's requests name the real host, over
+      // http or https. Cookies a sibling subdomain planted under the plain names are not read.
+      for (const victim of [ctx.client({ https: false }), ctx.client()]) {
+        for (const [name, value] of Object.entries(planted)) victim.jar.set(name, value)
+        const res = await victim.get('/admin')
+        expect(res.status).toBe(401)
+        expect(res.body?.code).toBe('not_signed_in')
+      }
+      // Nor can a victim be handed plain cookies on the real host: plain http is refused there.
+      const signIn = await ctx
+        .client({ https: false })
+        .post('/auth/email/send', { email: ADMIN.email, organization: 'acme' })
+      expect(signIn.body?.code).toBe('insecure_transport')
     },
   },
   {
@@ -141,13 +210,18 @@ export const configurationCases: readonly SecurityCase[] = [
       )
       const statuses: number[] = []
       for (let n = 0; n < 31; n += 1) {
-        const res = await ctx
-          .client({ app })
-          .post(
-            '/auth/email/send',
-            { email: `spoof${n}@acme.test`, organization: 'acme' },
-            { headers: { 'x-forwarded-for': `203.0.113.${n + 1}`, 'x-forwarded-proto': 'https' } },
-          )
+        const res = await ctx.client({ app }).post(
+          '/auth/email/send',
+          { email: `spoof${n}@acme.test`, organization: 'acme' },
+          {
+            headers: {
+              'x-forwarded-for': `203.0.113.${n + 1}`,
+              'x-forwarded-proto': 'https',
+              // The dev mode the untrusted header would be judged in covers localhost only.
+              host: 'localhost:3000',
+            },
+          },
+        )
         statuses.push(res.status)
         for (const header of res.setCookies) {
           const cookie = parseSetCookie(header)

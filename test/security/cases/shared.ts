@@ -196,3 +196,15 @@ export function respellings(jwt: string): string[] {
   const padding = '='.repeat((4 - (signature.length % 4)) % 4)
   return [`${header}.${payload}.${strayBit}`, `${header}.${payload}.${signature}${padding}`]
 }
+
+/**
+ * Waits until the revoke Stytch failed at logout was tried again and confirmed, so the retry
+ * lands in this case and not in a later one that counts revokes.
+ */
+export async function revokedLater(ctx: CaseContext): Promise<void> {
+  await expect
+    .poll(() => ctx.app.events.some((event) => event.type === 'session_revoked'), {
+      timeout: 10_000,
+    })
+    .toBe(true)
+}

@@ -197,7 +197,12 @@ export async function runCase(
       primary.observe(undefined, response)
       return response
     },
-    redis: () => shared.redis(),
+    redis: () => {
+      if (testCase.needs !== 'redis') {
+        throw new Error(`${testCase.id} calls ctx.redis() without needs: 'redis'`)
+      }
+      return shared.redis()
+    },
     exchanges: () => recording.exchanges,
     sleep: (ms) => sleep(ms),
   }

@@ -80,6 +80,11 @@ export interface SecurityCase {
   /** The primary app's options (storage, library options). */
   readonly app?: AppSpec
   readonly expect?: CaseExpect
+  /**
+   * What the case needs beyond the emulator: `'redis'` gives it `ctx.redis()`, and skips it
+   * (with the file's one-line reason) where redis-server is missing and CI is not set.
+   */
+  readonly needs?: 'redis'
   /** I/O-bound (waits for deadlines): runs concurrently with its neighbours, on its own emulator. */
   readonly concurrent?: boolean
   readonly timeoutMs?: number
@@ -136,7 +141,7 @@ export interface CaseContext {
   core(spec?: AppSpec): CoreFactories
   /** A raw HTTP/1.1 exchange with the primary app (bytes as given). */
   raw(request: string | Buffer, options?: RawOptions): Promise<RawResponse>
-  /** A real Redis (started once per file, flushed for this case), for several-instance cases. */
+  /** A real Redis (started once per file, flushed for this case); only for `needs: 'redis'`. */
   redis(): Promise<RedisClientType>
   /** What the apps answered so far, as recorded on the server side. */
   exchanges(): readonly Exchange[]

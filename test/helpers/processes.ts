@@ -1,0 +1,70 @@
+/**
+ * Processes and ports as the tests of stopping see them: what runs below a process, whether a
+ * process still runs, whether a port is free again.
+ */
+import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+/** A loopback port free right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  await once(server, 'close')
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+/** Whether a new server can listen on `port` (on 127.0.0.1). */
+export async function canListen(port: number): Promise<boolean> {
+  const server = createServer()
+  server.listen(port, '127.0.0.1')
+  try {
+    await Promise.race([
+      once(server, 'listening'),
+      once(server, 'error').then(([error]) => Promise.reject(error as Error)),
+    ])
+    return true
+  } catch {
+    return false
+  } finally {
+    server.close()
+  }
+}
+
+/** Every process below `pid`, as `ps` lists them now. */
+export function descendantsOf(pid: number): number[] {
+  const listing = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout
+  const children = new Map<number, number[]>()
+  for (const line of listing.trim().split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number)
+    if (child === undefined || parent === undefined) continue
+    children.set(parent, [...(children.get(parent) ?? []), child])
+  }
+  const found: number[] = []
+  const queue = [pid]
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child)
+      queue.push(child)
+    }
+  }
+  return found
+}
+
+/** Whether `pid` still runs (an exited process waiting to be reaped does not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  const stat = `/proc/${String(pid)}/stat`
+  if (!existsSync(stat)) return true
+  // The state follows the parenthesised command name: Z is a zombie.
+  return !/\)\s+Z\s/.test(readFileSync(stat, 'utf8'))
+}
