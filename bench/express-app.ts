@@ -67,6 +67,8 @@ app.set('trust proxy', config.trustProxy)
 app.get('/bare', ok)
 app.get('/floor', floor, ok)
 app.get('/guarded', mfa.requireMfa(), ok)
+// The same guard: one instance serves every member of an app.
+app.get('/guarded-many', mfa.requireMfa(), ok)
 app.get('/session-only', serverSession, ok)
 app.get('/guarded-session', serverSession, mfaServer.requireMfa(), ok)
 app.get('/naive', naiveGuard, ok)

@@ -1,6 +1,6 @@
 /**
  * @module The Koa 3 app under load, in its own process. It never signs anyone in: the cookie
- * session from the Express app is a Stytch session, valid here too.
+ * session from the Express app is a Stytch session, valid here too, and so are the minted ones.
  */
 import Router from '@koa/router'
 import Koa, { type Context, type Next } from 'koa'
@@ -25,6 +25,8 @@ const router = new Router()
 router.get('/bare', ok)
 router.get('/floor', floor, ok)
 router.get('/guarded', mfa.requireMfa(), ok)
+// The same guard: one instance serves every member of an app.
+router.get('/guarded-many', mfa.requireMfa(), ok)
 app.use(router.routes())
 
 const callback = app.callback()

@@ -11,6 +11,11 @@
  * address list instead (`--trust-proxy loopback`), Express parses the peer's address on every
  * `req.secure`, which the guard reads and a bare route does not: a cost of that setting.
  *
+ * The `/guarded-many` routes load the same guard with 1,000 members signed in at once: each
+ * request carries the next member's cookies in turn. Those sessions are minted, not signed in:
+ * members seeded in the emulator, and session JWTs with Stytch's claims signed by its key
+ * (bench/sessions.ts), valid for hours so that none expires during the run.
+ *
  * A round loads one route; rounds take turns across routes (an app's routes one after another),
  * in reverse order every other time, so a drifting (or shared) machine weighs on all of them
  * alike. Reported per route: medians over rounds of req/s and of the app's CPU time per request,
@@ -20,7 +25,7 @@
  * Exits 1, after printing, when a guarded route is under 0.90× its bare route, when a guard
  * called Stytch in steady state, or when any response was not the route's 200 and body.
  *
- *   npm run bench                                  24 rounds of 0.5 s per route, about 3½ minutes
+ *   npm run bench                                  24 rounds of 0.5 s per route, about 3 minutes
  *   npm run bench -- --quick                       a smoke test (no ratio gate)
  *   npm run bench -- --routes koa/guarded          only these routes (and their bare route)
  *   npm run bench -- --rounds 7 --duration 2 --connections 20 --warmup 1 --trust-proxy loopback
@@ -34,26 +39,35 @@ import autocannon from 'autocannon'
 import { startEmulator, type Emulator, type EmulatorSeed } from '../src/emulator/index.js'
 import { startApp, type AppProcess } from './children.js'
 import { LEGEND, summarize, table, type Check, type Round, type RouteSummary } from './report.js'
+import { MANY_ORGANIZATION, manyMembers, manySessionCookies } from './sessions.js'
 import { BODY_TEXT } from './shared.js'
 import { CLIENT_HEADERS, signIn, type BenchMember } from './sign-in.js'
 
 const MIN_RATIO = 0.9
 /** Session JWTs live 5 minutes: past that, the bench would measure their refresh. */
 const MAX_RUN_SECONDS = 240
+/** autocannon's sampling interval. */
+const SAMPLE_MS = 100
+/** What a round adds to its load: settling, two CPU readings (about 0.05 s measured). */
+const ROUND_OVERHEAD_SECONDS = 0.1
 const OUT_DIR = fileURLToPath(new URL('../test-results/bench/', import.meta.url))
 
 const COOKIE_MEMBER: BenchMember = { email: 'cookie@acme.test', phone: '+12025550100' }
 const SERVER_MEMBER: BenchMember = { email: 'server@acme.test', phone: '+12025550111' }
+/** Members signed in at once on the `/guarded-many` routes, each with a session of its own. */
+const MANY_SESSIONS = 1000
 
 const seed: EmulatorSeed = {
   organizations: [
     {
+      organization_id: MANY_ORGANIZATION.id,
       organization_name: 'Acme',
-      organization_slug: 'acme',
+      organization_slug: MANY_ORGANIZATION.slug,
       mfa_policy: 'REQUIRED_FOR_ALL',
       members: [
         { email_address: COOKIE_MEMBER.email, mfa_phone_number: COOKIE_MEMBER.phone },
         { email_address: SERVER_MEMBER.email, mfa_phone_number: SERVER_MEMBER.phone },
+        ...manyMembers(MANY_SESSIONS),
       ],
     },
   ],
@@ -120,15 +134,25 @@ interface RouteSpec {
   readonly cached: boolean
   /** Must reach MIN_RATIO of its app's bare route. */
   readonly gated: boolean
+  /** `Cookie` headers sent in turn, one per request, instead of the signed-in members' one. */
+  readonly sessions: readonly string[] | undefined
 }
 
-function routesOf(express: AppProcess, koa: AppProcess): RouteSpec[] {
+function routesOf(
+  express: AppProcess,
+  koa: AppProcess,
+  manySessions: readonly string[],
+): RouteSpec[] {
   const route = (
     framework: string,
     app: AppProcess,
     path: string,
     guard: string,
-    flags: { readonly cached?: boolean; readonly gated?: boolean } = {},
+    flags: {
+      readonly cached?: boolean
+      readonly gated?: boolean
+      readonly sessions?: readonly string[]
+    } = {},
   ): RouteSpec => ({
     framework,
     app,
@@ -136,12 +160,16 @@ function routesOf(express: AppProcess, koa: AppProcess): RouteSpec[] {
     guard,
     cached: flags.cached ?? false,
     gated: flags.gated ?? false,
+    sessions: flags.sessions,
   })
   const guarded = { cached: true, gated: true }
+  const many = { ...guarded, sessions: manySessions }
+  const manyGuard = `requireMfa(), ${manySessions.length.toLocaleString('en-US')} sessions in turn`
   return [
     route('Express 5', express, '/bare', 'none'),
     route('Express 5', express, '/floor', 'no-op middleware + Cache-Control'),
     route('Express 5', express, '/guarded', 'requireMfa(), cookies', guarded),
+    route('Express 5', express, '/guarded-many', manyGuard, many),
     route('Express 5', express, '/session-only', 'express-session alone'),
     route('Express 5', express, '/guarded-session', 'express-session + requireMfa()', {
       cached: true,
@@ -151,6 +179,7 @@ function routesOf(express: AppProcess, koa: AppProcess): RouteSpec[] {
     route('Koa 3', koa, '/bare', 'none'),
     route('Koa 3', koa, '/floor', 'no-op middleware + Cache-Control'),
     route('Koa 3', koa, '/guarded', 'requireMfa(), cookies', guarded),
+    route('Koa 3', koa, '/guarded-many', manyGuard, many),
   ]
 }
 
@@ -189,6 +218,19 @@ async function settle(emulator: Emulator): Promise<void> {
   }
 }
 
+/**
+ * One request per session, which each connection sends in turn. Built once, before the load:
+ * building each request as it goes (`setupRequest`) costs the load generator, which shares the
+ * machine with the app, more than the guard's work. autocannon's `expectBody` does not combine
+ * with `requests`: the body is checked here.
+ */
+function inTurn(sessions: readonly string[], onMismatch: () => void): autocannon.Request[] {
+  const onResponse = (status: number, body: string) => {
+    if (status !== 200 || body !== BODY_TEXT) onMismatch()
+  }
+  return sessions.map((cookie) => ({ headers: { ...CLIENT_HEADERS, cookie }, onResponse }))
+}
+
 async function load(
   emulator: Emulator,
   route: RouteSpec,
@@ -198,33 +240,37 @@ async function load(
 ): Promise<Round> {
   const calls = callSnapshot(emulator)
   const cpu = await route.app.cpuMicros()
+  let mismatches = 0
   const result = await autocannon({
     url: `${route.app.origin}${route.path}`,
     connections: settings.connections,
     duration: seconds,
     // A round ends at the first sample after its duration: sample often.
-    sampleInt: 100,
+    sampleInt: SAMPLE_MS,
     headers: { ...CLIENT_HEADERS, cookie },
-    expectBody: BODY_TEXT,
+    ...(route.sessions === undefined
+      ? { expectBody: BODY_TEXT }
+      : { requests: inTurn(route.sessions, () => (mismatches += 1)) }),
   })
   await settle(emulator)
   const cpuMicros = (await route.app.cpuMicros()) - cpu
   const after = callSnapshot(emulator)
   return {
-    requestsPerSecond: result.requests.total / result.duration,
+    // Requests per sample, not over `result.duration`: that also counts building the requests
+    // before the first one is sent, a tenth of a second and more for a thousand sessions.
+    requestsPerSecond: result.requests.average * (1000 / SAMPLE_MS),
     cpuMicrosPerRequest: cpuMicros / Math.max(1, result.requests.total),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
-    failures: result.non2xx + result.mismatches + result.errors,
+    failures: result.non2xx + result.mismatches + result.errors + mismatches,
     stytchCalls: Object.fromEntries(
       Object.entries(after).map(([path, count]) => [path, count - (calls[path] ?? 0)]),
     ),
   }
 }
 
-/** One request per route before any load: a denial would make a fast and meaningless route. */
-async function probe(route: RouteSpec, cookie: string): Promise<void> {
+async function probeOne(route: RouteSpec, cookie: string): Promise<void> {
   const response = await fetch(`${route.app.origin}${route.path}`, {
     headers: { ...CLIENT_HEADERS, cookie },
   })
@@ -233,6 +279,19 @@ async function probe(route: RouteSpec, cookie: string): Promise<void> {
     throw new Error(
       `${route.framework} ${route.path} answered ${String(response.status)} ${text}, not 200 ${BODY_TEXT}`,
     )
+  }
+}
+
+/**
+ * One request per route (per session where sessions take turns) before any load: a denial
+ * would make a fast and meaningless route, and each session's first request is the one that
+ * verifies its JWT.
+ */
+async function probe(route: RouteSpec, cookie: string): Promise<void> {
+  const sessions = route.sessions ?? [cookie]
+  const parallel = 10
+  for (let start = 0; start < sessions.length; start += parallel) {
+    await Promise.all(sessions.slice(start, start + parallel).map((one) => probeOne(route, one)))
   }
 }
 
@@ -309,9 +368,11 @@ async function main(): Promise<number> {
       startApp('koa', './koa-app.ts', config, { cpuProfileDir: profileDir }),
     ])
     apps.push(expressApp, koaApp)
-    const specs = selectRoutes(routesOf(expressApp, koaApp), settings.routes)
+    const manySessions = manySessionCookies(emulator, MANY_SESSIONS)
+    const specs = selectRoutes(routesOf(expressApp, koaApp, manySessions), settings.routes)
     const planned =
-      specs.length * (settings.warmupSeconds + settings.rounds * (settings.seconds + 0.3))
+      specs.length *
+      (settings.warmupSeconds + settings.rounds * (settings.seconds + ROUND_OVERHEAD_SECONDS))
     if (planned > MAX_RUN_SECONDS) {
       throw new Error(
         `the run would take about ${planned.toFixed(0)} s; session JWTs expire after 300 s, stay under ${String(MAX_RUN_SECONDS)} s`,

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream'
 import type { z } from 'zod'
 import { MfaError } from './errors.js'
-import type { AuthRequest } from './http.js'
+import type { AuthRequest } from './ports/framework.js'
 
 type Accepted = 'application/json' | 'application/x-www-form-urlencoded'
 

@@ -1,6 +1,7 @@
 /**
  * @module The cookies the library sets: their names, attributes, and a reader that treats a
- * repeated name as absent (a tossed cookie must never win, RFC 6265bis §4.2.2).
+ * repeated name as absent (a tossed cookie must never win, RFC 6265bis §4.2.2). `cookie` only
+ * writes them: its `parse` keeps the first of a repeated name.
  */
 import { serialize } from 'cookie'
 
@@ -47,23 +48,6 @@ function isSpaceOrTab(text: string, at: number): boolean {
   return code === 0x20 || code === 0x09
 }
 
-/** One sticky pattern per cookie name: V8 matches it in native code. */
-const matchers = new Map<string, RegExp>()
-
-/**
- * Whether `text` holds `name` at `at`. A sticky pattern is several times quicker than comparing
- * character by character, `startsWith` with a position, or a slice.
- */
-function isAt(text: string, at: number, name: string): boolean {
-  let matcher = matchers.get(name)
-  if (matcher === undefined) {
-    matcher = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'y')
-    matchers.set(name, matcher)
-  }
-  matcher.lastIndex = at
-  return matcher.test(text)
-}
-
 /** Whether `String.prototype.trim` removes the character at `at` (whitespace or a line end). */
 function isTrimmedAway(text: string, at: number): boolean {
   const code = text.charCodeAt(at)
@@ -106,8 +90,6 @@ function trimmed(header: string, start: number, end: number): string {
  * pair's value, and a name repeated — even with other whitespace around it — is `duplicate`.
  * Values are taken as sent, not URL-decoded: every value the library sets (Stytch's tokens,
  * sealed cookies) is URL-safe, so a `%` only ever marks a value that is not one of them.
- * Names are matched in place (a sticky pattern each): slicing every name in the header cost
- * more than the rest.
  */
 export function readCookies(header: string | undefined, names: readonly string[]): CookieRead[] {
   // Each name's read so far: ABSENT (not seen), SEEN (seen once, no value), present, DUPLICATE.
@@ -132,7 +114,7 @@ export function readCookies(header: string | undefined, names: readonly string[]
     const keyLength = keyEnd - keyStart
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] ?? ''
-      const exact = keyLength === name.length && isAt(header, keyStart, name)
+      const exact = keyLength === name.length && header.startsWith(name, keyStart)
       if (!exact && !isWrappedName(header, keyStart, keyEnd, name)) continue
       const value = exact ? trimmed(header, eq + 1, end) : undefined
       // A second one, exact or wrapped, makes a duplicate; only an exact name gives a value.

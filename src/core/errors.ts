@@ -1,113 +1,182 @@
 /** @module The library's one error class and its stable codes. */
 
+/** What the library says about one error code. */
+interface ErrorSpec {
+  /** The key of the code on {@link MfaErrorCode}. */
+  readonly name: string
+  /** The HTTP status the code is answered with. */
+  readonly status: number
+  /** What an end user may read: short, actionable, never a Stytch message. */
+  readonly message: string
+  /** When the code is answered, for the documentation. */
+  readonly doc: string
+}
+
 /**
  * Every code the library answers with, as it appears in `problem+json` bodies (`code`), in
  * redirects (`?error=`) and on {@link MfaError.code}. Codes are API: they never change meaning.
  */
-export const MfaErrorCode = {
-  /** The request body or query is malformed or fails the schema. 400. */
-  InvalidRequest: 'invalid_request',
-  /** The phone number is not a valid E.164 number, or not in an allowed country. 400. */
-  InvalidPhoneNumber: 'invalid_phone_number',
-  /** The member has no phone number and the app does not allow enrolment. 409. */
-  PhoneEnrollmentDisabled: 'phone_enrollment_disabled',
-  /** The body is not JSON or a form. 415. */
-  UnsupportedMediaType: 'unsupported_media_type',
-  /** The body is larger than the limit. 413. */
-  PayloadTooLarge: 'payload_too_large',
-  /** The route only answers POST. 405. */
-  MethodNotAllowed: 'method_not_allowed',
-  /** Sign-in over plain http while insecure cookies are not allowed. 400. */
-  InsecureTransport: 'insecure_transport',
-  /** A state-changing request came from another site. 403. */
-  CrossSiteRequest: 'cross_site_request',
-  /** No valid member session. 401. */
-  NotSignedIn: 'not_signed_in',
-  /** No login in progress (no, expired or tampered intermediate session): start again. 401. */
-  LoginRequired: 'login_required',
-  /** Signed in, but the session has no SMS factor. 403. */
-  MfaRequired: 'mfa_required',
-  /** Signed in with an SMS factor older than the route's `maxAge`. 403. */
-  MfaStale: 'mfa_stale',
-  /** Signed in with MFA, but the organization or role is not allowed on this route. 403. */
-  Forbidden: 'forbidden',
-  /** The code is wrong, expired or already used. 401. */
-  OtpInvalid: 'otp_invalid',
-  /** Too many wrong codes: start again from login, after `Retry-After` if given. 429. */
-  OtpLocked: 'otp_locked',
-  /** Too many requests: try again after `Retry-After`. 429. */
-  RateLimited: 'rate_limited',
-  /** The store behind the rate limits failed: refused rather than unlimited. 503. */
-  LimitsUnavailable: 'limits_unavailable',
-  /** The revocation store (Redis) has not delivered the sign-outs on record yet. 503. */
-  RevocationsUnavailable: 'revocations_unavailable',
-  /** Stytch answered with an error the library does not expect. 502. */
-  StytchError: 'stytch_error',
-  /** Stytch answered with a body the library could not trust. 502. */
-  StytchBadResponse: 'stytch_bad_response',
-  /** Stytch could not be reached. 503. */
-  StytchUnavailable: 'stytch_unavailable',
-  /** Stytch did not answer within the deadline. 504. */
-  StytchTimeout: 'stytch_timeout',
-  /** The library was configured wrongly (thrown at startup, or 500 if found per request). */
-  ConfigurationError: 'configuration_error',
-} as const
+export const MFA_ERRORS = {
+  invalid_request: {
+    name: 'InvalidRequest',
+    status: 400,
+    message: 'The request is not valid.',
+    doc: 'The request body or query is malformed or fails the schema.',
+  },
+  invalid_phone_number: {
+    name: 'InvalidPhoneNumber',
+    status: 400,
+    message: 'This phone number cannot receive codes. Use a number in E.164 form.',
+    doc: 'The phone number is not a valid E.164 number, or not in an allowed country.',
+  },
+  phone_enrollment_disabled: {
+    name: 'PhoneEnrollmentDisabled',
+    status: 409,
+    message: 'This account has no phone number for codes. Ask an administrator.',
+    doc: 'The member has no phone number and the app does not allow enrolment.',
+  },
+  unsupported_media_type: {
+    name: 'UnsupportedMediaType',
+    status: 415,
+    message: 'Send the request as JSON or as a form.',
+    doc: 'The body is not JSON or a form.',
+  },
+  payload_too_large: {
+    name: 'PayloadTooLarge',
+    status: 413,
+    message: 'The request is too large.',
+    doc: 'The body is larger than the limit.',
+  },
+  method_not_allowed: {
+    name: 'MethodNotAllowed',
+    status: 405,
+    message: 'This address only accepts POST.',
+    doc: 'The route only answers POST.',
+  },
+  insecure_transport: {
+    name: 'InsecureTransport',
+    status: 400,
+    message: 'Sign-in needs a secure (https) connection.',
+    doc: 'Sign-in over plain http while insecure cookies are not allowed.',
+  },
+  cross_site_request: {
+    name: 'CrossSiteRequest',
+    status: 403,
+    message: 'The request came from another site and was refused.',
+    doc: 'A state-changing request came from another site.',
+  },
+  not_signed_in: {
+    name: 'NotSignedIn',
+    status: 401,
+    message: 'Sign in to continue.',
+    doc: 'No valid member session.',
+  },
+  login_required: {
+    name: 'LoginRequired',
+    status: 401,
+    message: 'Your sign-in has expired. Start again.',
+    doc: 'No login in progress (no, expired or tampered intermediate session): start again.',
+  },
+  mfa_required: {
+    name: 'MfaRequired',
+    status: 403,
+    message: 'Confirm it is you with a code sent by SMS.',
+    doc: 'Signed in, but the session has no SMS factor.',
+  },
+  mfa_stale: {
+    name: 'MfaStale',
+    status: 403,
+    message: 'Confirm it is you again with a code sent by SMS.',
+    doc: "Signed in with an SMS factor older than the route's `maxAge`.",
+  },
+  forbidden: {
+    name: 'Forbidden',
+    status: 403,
+    message: 'You do not have access to this page.',
+    doc: 'Signed in with MFA, but the organization or role is not allowed on this route.',
+  },
+  otp_invalid: {
+    name: 'OtpInvalid',
+    status: 401,
+    message: 'That code is wrong or has expired. Try again or ask for a new code.',
+    doc: 'The code is wrong, expired or already used.',
+  },
+  otp_locked: {
+    name: 'OtpLocked',
+    status: 429,
+    message: 'Too many wrong codes. Start again.',
+    doc: 'Too many wrong codes: start again from login, after `Retry-After` if given.',
+  },
+  rate_limited: {
+    name: 'RateLimited',
+    status: 429,
+    message: 'Too many attempts. Wait and try again.',
+    doc: 'Too many requests: try again after `Retry-After`.',
+  },
+  limits_unavailable: {
+    name: 'LimitsUnavailable',
+    status: 503,
+    message: 'Sign-in is not available right now. Try again.',
+    doc: 'The store behind the rate limits failed: refused rather than unlimited.',
+  },
+  revocations_unavailable: {
+    name: 'RevocationsUnavailable',
+    status: 503,
+    message: 'This page is not available right now. Try again.',
+    doc: 'The revocation store (Redis) has not delivered the sign-outs on record yet.',
+  },
+  stytch_error: {
+    name: 'StytchError',
+    status: 502,
+    message: 'Sign-in failed. Try again.',
+    doc: 'Stytch answered with an error the library does not expect.',
+  },
+  stytch_bad_response: {
+    name: 'StytchBadResponse',
+    status: 502,
+    message: 'Sign-in is not available right now. Try again.',
+    doc: 'Stytch answered with a body the library could not trust.',
+  },
+  stytch_unavailable: {
+    name: 'StytchUnavailable',
+    status: 503,
+    message: 'Sign-in is not available right now. Try again.',
+    doc: 'Stytch could not be reached.',
+  },
+  stytch_timeout: {
+    name: 'StytchTimeout',
+    status: 504,
+    message: 'Sign-in is taking too long. Try again.',
+    doc: 'Stytch did not answer within the deadline.',
+  },
+  configuration_error: {
+    name: 'ConfigurationError',
+    status: 500,
+    message: 'Sign-in is not available right now.',
+    doc: 'The library was configured wrongly (thrown at startup, or 500 if found per request).',
+  },
+} as const satisfies Record<string, ErrorSpec>
 
-export type MfaErrorCode = (typeof MfaErrorCode)[keyof typeof MfaErrorCode]
+type Errors = typeof MFA_ERRORS
+
+export type MfaErrorCode = keyof Errors
+
+const entries = Object.entries(MFA_ERRORS) as [MfaErrorCode, ErrorSpec][]
+
+/** Each code by its name, e.g. `MfaErrorCode.OtpInvalid === 'otp_invalid'`. */
+export const MfaErrorCode = Object.fromEntries(entries.map(([code, { name }]) => [name, code])) as {
+  readonly [C in MfaErrorCode as Errors[C]['name']]: C
+}
 
 /** HTTP status of each code. */
-export const statusOf: Readonly<Record<MfaErrorCode, number>> = {
-  invalid_request: 400,
-  invalid_phone_number: 400,
-  phone_enrollment_disabled: 409,
-  unsupported_media_type: 415,
-  payload_too_large: 413,
-  method_not_allowed: 405,
-  insecure_transport: 400,
-  cross_site_request: 403,
-  not_signed_in: 401,
-  login_required: 401,
-  mfa_required: 403,
-  mfa_stale: 403,
-  forbidden: 403,
-  otp_invalid: 401,
-  otp_locked: 429,
-  rate_limited: 429,
-  limits_unavailable: 503,
-  revocations_unavailable: 503,
-  stytch_error: 502,
-  stytch_bad_response: 502,
-  stytch_unavailable: 503,
-  stytch_timeout: 504,
-  configuration_error: 500,
-}
+export const statusOf = Object.fromEntries(
+  entries.map(([code, { status }]) => [code, status]),
+) as Readonly<Record<MfaErrorCode, number>>
 
 /** What an end user may read for each code: short, actionable, never a Stytch message. */
-export const messageOf: Readonly<Record<MfaErrorCode, string>> = {
-  invalid_request: 'The request is not valid.',
-  invalid_phone_number: 'This phone number cannot receive codes. Use a number in E.164 form.',
-  phone_enrollment_disabled: 'This account has no phone number for codes. Ask an administrator.',
-  unsupported_media_type: 'Send the request as JSON or as a form.',
-  payload_too_large: 'The request is too large.',
-  method_not_allowed: 'This address only accepts POST.',
-  insecure_transport: 'Sign-in needs a secure (https) connection.',
-  cross_site_request: 'The request came from another site and was refused.',
-  not_signed_in: 'Sign in to continue.',
-  login_required: 'Your sign-in has expired. Start again.',
-  mfa_required: 'Confirm it is you with a code sent by SMS.',
-  mfa_stale: 'Confirm it is you again with a code sent by SMS.',
-  forbidden: 'You do not have access to this page.',
-  otp_invalid: 'That code is wrong or has expired. Try again or ask for a new code.',
-  otp_locked: 'Too many wrong codes. Start again.',
-  rate_limited: 'Too many attempts. Wait and try again.',
-  limits_unavailable: 'Sign-in is not available right now. Try again.',
-  revocations_unavailable: 'This page is not available right now. Try again.',
-  stytch_error: 'Sign-in failed. Try again.',
-  stytch_bad_response: 'Sign-in is not available right now. Try again.',
-  stytch_unavailable: 'Sign-in is not available right now. Try again.',
-  stytch_timeout: 'Sign-in is taking too long. Try again.',
-  configuration_error: 'Sign-in is not available right now.',
-}
+export const messageOf = Object.fromEntries(
+  entries.map(([code, { message }]) => [code, message]),
+) as Readonly<Record<MfaErrorCode, string>>
 
 /** Details kept for logs and hooks; never shown to end users. */
 export interface MfaErrorDetails {

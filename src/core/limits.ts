@@ -8,7 +8,7 @@
 import { createHmac, hkdfSync } from 'node:crypto'
 import ipaddr from 'ipaddr.js'
 import { MfaError, type MfaErrorCode } from './errors.js'
-import type { Counter, LimitStore } from './limit-store.js'
+import type { Counter, LimitStore } from './ports/limit-store.js'
 
 /** The limits' settings (see `limits` in options.ts for defaults). */
 export interface LimitsConfig {
@@ -57,6 +57,17 @@ export function clientKey(ip: string | undefined): string {
  */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
+}
+
+/**
+ * The name a member's SMS budgets and failure count go by: organization and member as Stytch
+ * named them, so the login step and step-up count against the same member.
+ */
+export function memberKey(member: {
+  readonly organizationId: string
+  readonly memberId: string
+}): string {
+  return `${member.organizationId}:${member.memberId}`
 }
 
 type Take = readonly [Counter, string]
@@ -173,21 +184,21 @@ export class Limits {
   }
 
   #smsTakes(member: string, phone: string | undefined, ip: string | undefined): Take[] {
-    const memberKey = this.#hash('member', member)
+    const memberHash = this.#hash('member', member)
     // The cooldown goes first: a burst is refused there without spending the longer budgets.
-    const takes: Take[] = this.#smsCooldown === undefined ? [] : [[this.#smsCooldown, memberKey]]
-    takes.push([this.#smsMemberHour, memberKey], [this.#smsMemberDay, memberKey])
+    const takes: Take[] = this.#smsCooldown === undefined ? [] : [[this.#smsCooldown, memberHash]]
+    takes.push([this.#smsMemberHour, memberHash], [this.#smsMemberDay, memberHash])
     if (phone !== undefined) takes.push([this.#smsPhoneDay, this.#hash('phone', phone)])
     if (ip !== undefined) takes.push([this.#smsIpHour, this.#client(ip)])
     return takes
   }
 
   /**
-   * Sends an SMS code to `member` (`organizationId:memberId`, as Stytch named them) within the
-   * budgets. When Stytch refused the send with a 4xx (no SMS left), the member's and the
-   * phone's points are given back so a corrected retry is not kept waiting; the client's point
-   * stays, or refused sends would be free Stytch calls. On a timeout or a 5xx the SMS may have
-   * gone out: every point stays.
+   * Sends an SMS code to `member` (its {@link memberKey}) within the budgets. When Stytch
+   * refused the send with a 4xx (no SMS left), the member's and the phone's points are given
+   * back so a corrected retry is not kept waiting; the client's point stays, or refused sends
+   * would be free Stytch calls. On a timeout or a 5xx the SMS may have gone out: every point
+   * stays.
    */
   async sendSms<T>(
     member: string,
@@ -237,25 +248,25 @@ export class Limits {
    */
   async reserveSmsAttempt(challenge: string, member: string): Promise<Attempt> {
     const challengeKey = this.#hash('sms-challenge', challenge)
-    const memberKey = this.#hash('member', member)
+    const memberHash = this.#hash('member', member)
     await this.#takeAll(
       [
         [this.#smsAttempts, challengeKey],
-        [this.#failures, memberKey],
+        [this.#failures, memberHash],
       ],
       'otp_locked',
     )
     // Best effort: a store hiccup here must not turn a right code into a failed sign-in.
     return {
       succeeded: () =>
-        Promise.all([this.#smsAttempts.reset(challengeKey), this.#failures.reset(memberKey)]).then(
+        Promise.all([this.#smsAttempts.reset(challengeKey), this.#failures.reset(memberHash)]).then(
           ignore,
           ignore,
         ),
       abandoned: () =>
         giveBack([
           [this.#smsAttempts, challengeKey],
-          [this.#failures, memberKey],
+          [this.#failures, memberHash],
         ]).catch(ignore),
     }
   }

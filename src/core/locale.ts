@@ -1,9 +1,5 @@
 /** @module Which locale Stytch should write codes in: the app's choice, else the browser's. */
-import {
-  STYTCH_EMAIL_LOCALES,
-  STYTCH_SMS_LOCALES,
-  type StytchSmsLocale,
-} from '../stytch/locales.js'
+import { STYTCH_EMAIL_LOCALES, STYTCH_SMS_LOCALES, type StytchSmsLocale } from './ports/stytch.js'
 
 const EMAIL_LOCALES = new Set<string>(STYTCH_EMAIL_LOCALES)
 

@@ -5,12 +5,10 @@
 import { z } from 'zod'
 import { MfaError } from './errors.js'
 import type { MfaEvent } from './events.js'
-import type { LimitStore } from './limit-store.js'
 import { isLogger, type MfaLogger } from './logger.js'
-import type { RevocationStore } from './revocation-store.js'
-import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
-
-export { STYTCH_SMS_LOCALES, type StytchSmsLocale } from '../stytch/locales.js'
+import type { LimitStore } from './ports/limit-store.js'
+import type { RevocationStore } from './ports/revocation-store.js'
+import { STYTCH_SMS_LOCALES } from './ports/stytch.js'
 
 const localPath = z
   .string()
@@ -37,12 +35,11 @@ const durationSeconds = z.union([
 
 export const mfaOptionsSchema = z.strictObject({
   /**
-   * How to reach Stytch: `{ projectId, secret }`, `{ projectId, secret, baseUrl }` (the
-   * emulator) or `{ client }` (a `B2BClient` you built), each with an optional `timeoutMs`.
-   * Checked by the Stytch adapter's own schema.
+   * How to reach Stytch. Any object here: its schema belongs to the adapter that implements the
+   * Stytch port, and takes the place of this check in {@link factoryOptionsSchema}.
    */
-  stytch: z.unknown().refine((value) => typeof value === 'object' && value !== null, {
-    message: 'is required: { projectId, secret } or { client }',
+  stytch: z.custom<object>((value) => typeof value === 'object' && value !== null, {
+    message: 'expected an object: { projectId, secret } or { client }',
   }),
   /**
    * Secrets that seal the login-in-progress cookie, newest first: the first seals, all open
@@ -177,8 +174,9 @@ export const mfaOptionsSchema = z.strictObject({
   bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
   /**
    * Where sign-outs are shared between instances: `redisRevocationStore(client)` from
-   * `stytch-b2b-mfa/redis`. Without one, a sign-out is refused at once on the instance that
-   * handled it, and elsewhere once the session's JWT expires (≤ 5 minutes) and Stytch is asked.
+   * `stytch-b2b-mfa/revocations`. Without one, a sign-out is refused at once on the instance
+   * that handled it, and elsewhere once the session's JWT expires (≤ 5 minutes) and Stytch is
+   * asked.
    */
   revocationStore: z
     .custom<RevocationStore>(
@@ -222,8 +220,32 @@ export const mfaOptionsSchema = z.strictObject({
     .optional(),
 })
 
-export type MfaOptions = z.input<typeof mfaOptionsSchema>
 export type MfaConfig = z.output<typeof mfaOptionsSchema>
+
+/**
+ * What the factory takes, checked in one pass: the options, with `stytch` checked by the schema
+ * of the adapter that implements the Stytch port (the core cannot know it), and the clock.
+ */
+export function factoryOptionsSchema<S extends z.ZodType>(stytch: S) {
+  return mfaOptionsSchema.extend({
+    /**
+     * How to reach Stytch: `{ projectId, secret }`, `{ projectId, secret, baseUrl }` (the
+     * emulator) or `{ client }` (a `B2BClient` you built), each with an optional `timeoutMs`
+     * and `jwtClockToleranceSeconds`.
+     */
+    stytch,
+    /**
+     * The clock of everything the factory builds, the Stytch port included. Tests that move
+     * time pass the emulator's; applications keep the real one.
+     * @default () => new Date()
+     */
+    now: z
+      .custom<() => Date>((value) => typeof value === 'function', {
+        message: 'must be a function returning the current Date',
+      })
+      .optional(),
+  })
+}
 
 export const requireMfaOptionsSchema = z
   .strictObject({

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
 import type { Engine } from './engine.js'
-import type { AuthRequest } from './http.js'
+import type { AuthRequest } from './ports/framework.js'
 import type { Sealer } from './seal.js'
 import { cookiesAreSecure } from './transport.js'
 

@@ -3,8 +3,8 @@
  * and `application/problem+json`), `Cache-Control: no-store`, and cookies in order.
  */
 import { messageOf, type MfaError } from './errors.js'
-import type { AuthRequest, Outcome, Reply } from './http.js'
-import type { MemberSession } from '../stytch/port.js'
+import type { AuthRequest, Outcome, Reply } from './ports/framework.js'
+import type { MemberSession } from './ports/stytch.js'
 
 export type RespondWith = 'auto' | 'json' | 'redirect'
 

@@ -3,7 +3,7 @@
  * site (Fetch Metadata first, then `Origin`, then `Referer`; none of them: refused).
  */
 import { MfaError } from './errors.js'
-import type { AuthRequest } from './http.js'
+import type { AuthRequest } from './ports/framework.js'
 
 export interface OriginPolicy {
   /** The configured origin, or `undefined` to use the request's own. */

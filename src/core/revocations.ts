@@ -5,7 +5,7 @@
  * fill the list with made-up tokens. With a store (Redis) every instance learns of a sign-out.
  */
 import { MfaError } from './errors.js'
-import type { RevocationStore } from './revocation-store.js'
+import type { RevocationStore } from './ports/revocation-store.js'
 
 /** The list is swept of lapsed entries when it grows past this, then past twice its size. */
 const FIRST_SWEEP = 1024

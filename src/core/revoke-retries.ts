@@ -4,7 +4,7 @@
  * store, by every instance): a failed revoke must not leave a copied cookie alive at Stytch.
  */
 import type { EmitEvent } from './events.js'
-import type { MemberSession, StytchPort } from '../stytch/port.js'
+import type { MemberSession, StytchPort } from './ports/stytch.js'
 
 /** Waits between tries: doubling from one second, at most a minute. */
 const FIRST_DELAY_MS = 1000

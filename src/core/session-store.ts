@@ -5,12 +5,12 @@
  */
 import { clearCookie, cookieName, readCookies, setCookie, type CookieRead } from './cookies.js'
 import { MfaError } from './errors.js'
-import type { AuthRequest, ServerSession } from './http.js'
+import type { AuthRequest, ServerSession } from './ports/framework.js'
 import type { MfaConfig } from './options.js'
 import type { ReplyBuilder } from './reply.js'
 import { StringCache } from './string-cache.js'
 import { cookiesAreSecure } from './transport.js'
-import type { SessionGrant } from '../stytch/port.js'
+import type { SessionGrant } from './ports/stytch.js'
 
 export interface SessionTokens {
   readonly sessionToken: string | undefined
@@ -100,42 +100,44 @@ const ABSENT_COOKIE: CookieRead = { state: 'absent' }
 const SECURE_NAMES = [cookieName('sessionToken', true), cookieName('sessionJwt', true)] as const
 const PLAIN_NAMES = [cookieName('sessionToken', false), cookieName('sessionJwt', false)] as const
 
-/** Cookie headers remembered with what they read as, per set of names (≤ 8 MB together). */
+function readTokenCookies(header: string | undefined, secure: boolean): SessionRead {
+  if (header === undefined) return ABSENT
+  const names = secure ? SECURE_NAMES : PLAIN_NAMES
+  const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(header, names)
+  if (token.state === 'duplicate' || jwt.state === 'duplicate') return DUPLICATE
+  if (token.state === 'absent' && jwt.state === 'absent') return ABSENT
+  return {
+    state: 'present',
+    tokens: {
+      sessionToken: token.state === 'present' ? token.value : undefined,
+      sessionJwt: jwt.state === 'present' ? jwt.value : undefined,
+    },
+  }
+}
+
+/** Headers remembered per set of names; longer headers are read every time (≤ 8 MB in all). */
 const REMEMBERED_HEADERS = 1000
 const LONGEST_REMEMBERED_HEADER = 4096
 
 /**
- * What recent `Cookie` headers read as. Reading is a function of the header alone, and a client
- * sends the same header request after request: the guard then compares it instead of parsing
- * it, and hands the verifier the very token strings it saw last time (a pointer comparison).
- * Each entry keeps the first header, which its token strings are slices of.
+ * What recent `Cookie` headers read as, for the guards of one instance. A client sends the same
+ * header request after request, and comparing it with the remembered one costs less than
+ * reading it again (docs/performance.md). Each entry keeps the first header, which its token
+ * strings are slices of.
  */
-const recentReads = {
-  secure: new StringCache<SessionRead>(REMEMBERED_HEADERS),
-  plain: new StringCache<SessionRead>(REMEMBERED_HEADERS),
-}
+export class RecentCookieReads {
+  readonly #secure = new StringCache<SessionRead>(REMEMBERED_HEADERS)
+  readonly #plain = new StringCache<SessionRead>(REMEMBERED_HEADERS)
 
-function readTokenCookies(header: string | undefined, secure: boolean): SessionRead {
-  if (header === undefined) return ABSENT
-  const recent = secure ? recentReads.secure : recentReads.plain
-  const known = recent.get(header)
-  if (known !== undefined) return known
-  const names = secure ? SECURE_NAMES : PLAIN_NAMES
-  const [token = ABSENT_COOKIE, jwt = ABSENT_COOKIE] = readCookies(header, names)
-  let read: SessionRead
-  if (token.state === 'duplicate' || jwt.state === 'duplicate') read = DUPLICATE
-  else if (token.state === 'absent' && jwt.state === 'absent') read = ABSENT
-  else {
-    read = {
-      state: 'present',
-      tokens: {
-        sessionToken: token.state === 'present' ? token.value : undefined,
-        sessionJwt: jwt.state === 'present' ? jwt.value : undefined,
-      },
-    }
+  read(header: string | undefined, secure: boolean): SessionRead {
+    if (header === undefined) return ABSENT
+    const recent = secure ? this.#secure : this.#plain
+    const known = recent.get(header)
+    if (known !== undefined) return known
+    const read = readTokenCookies(header, secure)
+    if (header.length <= LONGEST_REMEMBERED_HEADER) recent.set(header, read)
+    return read
   }
-  if (header.length <= LONGEST_REMEMBERED_HEADER) recent.set(header, read)
-  return read
 }
 
 /**
@@ -146,8 +148,15 @@ export function checkSessionStorage(req: AuthRequest, config: MfaConfig): void {
   serverSessionOf(req, config)
 }
 
-/** Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. */
-export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionRead {
+/**
+ * Reads the stored tokens; cookies repeated in the `Cookie` header read as `duplicate`. The
+ * guard passes its instance's `recent` reads; a sign-in step or a logout reads afresh.
+ */
+export function readSessionTokens(
+  req: AuthRequest,
+  config: MfaConfig,
+  recent?: RecentCookieReads,
+): SessionRead {
   const server = serverSessionOf(req, config)
   if (server !== undefined) {
     const stored = storedTokens(server.read())
@@ -156,7 +165,9 @@ export function readSessionTokens(req: AuthRequest, config: MfaConfig): SessionR
       ? ABSENT
       : { state: 'present', tokens: stored }
   }
-  return readTokenCookies(req.header('cookie'), cookiesAreSecure(req, config.allowInsecureCookies))
+  const header = req.header('cookie')
+  const secure = cookiesAreSecure(req, config.allowInsecureCookies)
+  return recent === undefined ? readTokenCookies(header, secure) : recent.read(header, secure)
 }
 
 function sessionCookies(grant: SessionGrant, secure: boolean, now: Date): string[] {

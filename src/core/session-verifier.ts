@@ -8,9 +8,9 @@
 import { decodeJwt } from 'jose'
 import { MfaError } from './errors.js'
 import type { Revocations } from './revocations.js'
-import type { SessionTokens } from './session-store.js'
+import { RecentCookieReads, type SessionTokens } from './session-store.js'
 import { StringCache } from './string-cache.js'
-import type { MemberSession, SessionGrant, StytchPort } from '../stytch/port.js'
+import type { MemberSession, SessionGrant, StytchPort } from './ports/stytch.js'
 
 export interface Verified {
   readonly memberSession: MemberSession
@@ -62,14 +62,13 @@ export class SessionVerifier {
   readonly #now: () => Date
   readonly #revocations: Revocations
   readonly #beforeUnverifiedCall: UnverifiedCallBudget
-  /**
-   * Verified JWTs, each until it expires. A JWT Stytch returned at sign-in is another string than
-   * the one later read from the member's cookie: after one full comparison, the latter is kept.
-   */
+  /** Verified JWTs, each until it expires. */
   readonly #verified: StringCache<Remembered>
   /** Tokens (or JWTs) Stytch said belong to no session, with the epoch ms until refused. */
   readonly #refused = new StringCache<number>(REFUSED_CAPACITY)
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
+  /** The `Cookie` headers this instance's guards read lately, with what they read as. */
+  readonly recentCookieReads = new RecentCookieReads()
 
   constructor(
     port: StytchPort,
@@ -79,7 +78,7 @@ export class SessionVerifier {
     beforeUnverifiedCall: UnverifiedCallBudget,
   ) {
     this.#port = port
-    this.#verified = new StringCache(capacity, { keepLatest: true })
+    this.#verified = new StringCache(capacity)
     this.#now = now
     this.#revocations = revocations
     this.#beforeUnverifiedCall = beforeUnverifiedCall
@@ -92,9 +91,8 @@ export class SessionVerifier {
   recall(tokens: SessionTokens, now: number): MemberSession | undefined {
     const { sessionJwt } = tokens
     if (sessionJwt === undefined) return undefined
-    const known = this.#verified.get(sessionJwt)
-    if (known === undefined || known.until <= now) return undefined
-    const session = known.memberSession
+    const session = this.#remembered(sessionJwt, now)
+    if (session === undefined) return undefined
     if (!this.#revocations.empty && this.#revocations.has(session.memberSessionId, now)) {
       return undefined
     }
@@ -116,9 +114,7 @@ export class SessionVerifier {
       if (!isCanonicalJwt(sessionJwt)) {
         throw new MfaError('not_signed_in', 'The session JWT is not canonical base64url')
       }
-      const known = this.#verified.get(sessionJwt)
-      local = known !== undefined && known.until > now ? known.memberSession : undefined
-      local ??= await this.#verifyLocally(sessionJwt, now)
+      local = this.#remembered(sessionJwt, now) ?? (await this.#verifyLocally(sessionJwt, now))
       if (local !== undefined) this.#refuseIfRevoked(local, now)
       if (local !== undefined && !options.checkWithStytch) {
         return { memberSession: local, refreshed: undefined }
@@ -158,6 +154,12 @@ export class SessionVerifier {
     if (exp === undefined) return
     const until = Math.min(exp * 1000, grant.memberSession.expiresAt.getTime())
     this.#store(grant.sessionJwt, grant.memberSession, until)
+  }
+
+  /** The session of a JWT verified before, while its window lasts. */
+  #remembered(sessionJwt: string, now: number): MemberSession | undefined {
+    const known = this.#verified.get(sessionJwt)
+    return known !== undefined && known.until > now ? known.memberSession : undefined
   }
 
   #refuseIfRevoked(session: MemberSession, now: number): void {

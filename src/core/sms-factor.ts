@@ -1,5 +1,5 @@
 /** @module The SMS factor of a member session: the second factor this library checks for. */
-import type { AuthenticationFactor, MemberSession } from '../stytch/port.js'
+import type { AuthenticationFactor, MemberSession } from './ports/stytch.js'
 
 /** Stytch records SMS OTP as `type: "otp"`, `delivery_method: "sms"` (not `email_otp`). */
 export function isSmsFactor(factor: AuthenticationFactor): boolean {

@@ -4,15 +4,14 @@
  */
 
 interface Entry<V> {
-  /** The string stored, or with `keepLatest` the one last found equal. */
-  text: string
+  readonly text: string
   readonly value: V
 }
 
 /**
- * A number made of the string's length and its last characters. Hashing the whole string (1–4 KB,
- * a new string on every request) cost more than the rest of the guard, and a string key a slice
- * and a hash; the tail of an RS256 signature, or of a Cookie header ending in one, is random. Two
+ * A number made of the string's length and its last characters. A `Map` keyed by the string
+ * itself hashes all of it, 1–4 KB read anew on every request (docs/performance.md). The tail of
+ * an RS256 signature, or of a `Cookie` header ending in one, differs from string to string; two
  * strings with one key only take turns in the map.
  */
 function keyOf(text: string): number {
@@ -28,24 +27,15 @@ function keyOf(text: string): number {
 export class StringCache<V> {
   readonly #entries = new Map<number, Entry<V>>()
   readonly #capacity: number
-  readonly #keepLatest: boolean
 
-  /**
-   * @param capacity entries kept at most; 0 keeps none.
-   * @param keepLatest on a hit, keep the string just compared instead of the stored one: worth it
-   *   when callers present one string again and again (the JWT read from a remembered header),
-   *   as the next comparison is then a pointer check; not when each string is new (a header).
-   */
-  constructor(capacity: number, { keepLatest = false }: { readonly keepLatest?: boolean } = {}) {
+  /** @param capacity entries kept at most; 0 keeps none. */
+  constructor(capacity: number) {
     this.#capacity = capacity
-    this.#keepLatest = keepLatest
   }
 
   get(text: string): V | undefined {
     const entry = this.#entries.get(keyOf(text))
-    if (entry === undefined || entry.text !== text) return undefined
-    if (this.#keepLatest) entry.text = text
-    return entry.value
+    return entry !== undefined && entry.text === text ? entry.value : undefined
   }
 
   set(text: string, value: V): void {
@@ -57,10 +47,5 @@ export class StringCache<V> {
       const oldest = this.#entries.keys().next()
       if (oldest.done !== true) this.#entries.delete(oldest.value)
     }
-  }
-
-  delete(text: string): void {
-    const key = keyOf(text)
-    if (this.#entries.get(key)?.text === text) this.#entries.delete(key)
   }
 }

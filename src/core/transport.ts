@@ -1,6 +1,6 @@
 /** @module Which cookies a request uses: the `__Host-`/Secure ones, or (dev mode) plain ones. */
 import { MfaError } from './errors.js'
-import type { AuthRequest } from './http.js'
+import type { AuthRequest } from './ports/framework.js'
 
 /** `localhost` and its subdomains, 127.0.0.0/8 or `[::1]`, each with an optional port. */
 const LOOPBACK_HOST =

@@ -8,7 +8,7 @@ import { MfaError, type MfaErrorCode } from './errors.js'
 import type { EmitEvent, StytchOperation } from './events.js'
 import { refusesInput } from './flows/input-refusal.js'
 import type { OperatorLog } from './logger.js'
-import type { StytchPort } from '../stytch/port.js'
+import type { StytchPort } from './ports/stytch.js'
 
 const OPERATION_OF: Readonly<Record<keyof StytchPort, StytchOperation>> = {
   sendEmailOtp: 'otps.email.login_or_signup',

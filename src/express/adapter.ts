@@ -7,108 +7,28 @@ import {
   type Reply,
   type ServerSession,
   type SessionCookieAttributes,
-} from '../core/http.js'
+} from '../core/ports/framework.js'
 import { checkProxyOnce, type ProxyMistake } from '../core/proxy-warning.js'
 import { readStream } from '../core/read-stream.js'
-import type { MemberSession } from '../stytch/port.js'
+import type { MemberSession } from '../core/ports/stytch.js'
 
 /** Where the library keeps its value in express-session's `req.session`. */
 const SESSION_KEY = 'stytchB2bMfa'
 
-type Locals = Record<PropertyKey, unknown>
-
-/** Names one `createStytchMfa()`: its `memberSession()` reads only what its own guards admitted. */
+/**
+ * Where one `createStytchMfa()`'s guards keep the session they admitted, on the request itself:
+ * a key per instance that only this module holds, which no parsed body or JSON can carry, so
+ * `memberSession()` reads only what its own instance admitted. A property rather than a WeakMap
+ * entry per request, which costs garbage-collection work (docs/performance.md).
+ */
 export type VerifiedSlot = symbol
 
 /** A slot for one instance, made once when the instance is created. */
 export function createVerifiedSlot(): VerifiedSlot {
-  return Symbol('createStytchMfa')
+  return Symbol('stytchMemberSession')
 }
 
-/** A guard's admission of a request, newest first; usually the only one. */
-interface Admission {
-  readonly slot: VerifiedSlot
-  readonly session: MemberSession
-  readonly previous: Admission | undefined
-}
-
-/**
- * Where the admissions of a request are kept: on `res.locals` (the plain per-request object
- * Express creates), under a key only this module holds and not enumerable, so neither other
- * middleware nor views come across them. One property whatever the number of instances: a
- * `defineProperty` on that null-prototype object costs some 0.3 µs, a record next to nothing.
- * Not on the request (see `exposeOnPrototype`), and not in a WeakMap: an entry per request kept
- * the scavenger busy with the map's table, about 12k instructions per guarded request under
- * callgrind.
- */
-const ADMITTED: unique symbol = Symbol('stytchMemberSession')
-
-/** Hosts that run Express middleware without linking `req.res` (connect, polka): a WeakMap. */
-const admittedElsewhere = new WeakMap<object, Admission>()
-
-function keepVerified(
-  req: Request,
-  res: Response,
-  session: MemberSession,
-  slot: VerifiedSlot,
-): void {
-  if (req.res !== res) {
-    admittedElsewhere.set(req, { slot, session, previous: admittedElsewhere.get(req) })
-    return
-  }
-  const locals = (res.locals as Locals | undefined) ?? (res.locals = Object.create(null) as Locals)
-  const previous = locals[ADMITTED] as Admission | undefined
-  Object.defineProperty(locals, ADMITTED, {
-    value: { slot, session, previous } satisfies Admission,
-    configurable: true,
-  })
-}
-
-function admissionOf(req: Request): Admission | undefined {
-  const locals = req.res?.locals as Locals | undefined
-  return locals !== undefined && Object.hasOwn(locals, ADMITTED)
-    ? (locals[ADMITTED] as Admission)
-    : admittedElsewhere.get(req)
-}
-
-/** The public copy: `req.stytchMemberSession`. */
-const PROPERTY = 'stytchMemberSession'
-
-/** Request prototypes (one per Express app) whose `stytchMemberSession` reads the kept one. */
-const exposing = new WeakSet<object>()
-
-/**
- * Lets `req.stytchMemberSession` read the session the last guard (of any instance) admitted,
- * through the app's request prototype, once per app. Adding the property to each request instead
- * was the guard's largest cost: Express swaps the prototype of every request object, which
- * leaves each with a hidden class of its own, so V8 builds a new one for every such assignment
- * (a sixth of a bare route's time, measured with `npm run bench`). Reads give what they gave;
- * assigning still makes an own property.
- * False when the prototype cannot take it (frozen, or already has such a property).
- */
-function exposeOnPrototype(req: Request): boolean {
-  const prototype: unknown = Object.getPrototypeOf(req)
-  if (typeof prototype !== 'object' || prototype === null) return false
-  if (exposing.has(prototype)) return true
-  if (Object.hasOwn(prototype, PROPERTY)) return false
-  const defined = Reflect.defineProperty(prototype, PROPERTY, {
-    configurable: true,
-    enumerable: false,
-    get(this: Request): MemberSession | undefined {
-      return admissionOf(this)?.session
-    },
-    set(this: object, value: unknown) {
-      Object.defineProperty(this, PROPERTY, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      })
-    },
-  })
-  if (defined) exposing.add(prototype)
-  return defined
-}
+type WithVerified = Partial<Record<VerifiedSlot, MemberSession>>
 
 type SessionLike = Record<string, unknown> & {
   regenerate(callback: (error?: unknown) => void): void
@@ -164,9 +84,7 @@ function serverSessionOf(req: Request): ServerSession | undefined {
 
 /**
  * The request as the core sees it, read on demand: the guard runs on every request and needs
- * only a few of these. Reads of an Express request are not cached by V8 (each request has a
- * hidden class of its own, see `exposeOnPrototype`), and `ip` and `secure` are computed anew on
- * each read (trust proxy).
+ * only a few of these, and `ip` and `secure` are computed anew on each read (trust proxy).
  */
 class ExpressAuthRequest implements AuthRequest {
   readonly #req: Request
@@ -245,11 +163,9 @@ export function applyReply(
   const { outcome } = reply
   switch (outcome.kind) {
     case 'next':
-      keepVerified(req, res, outcome.session, slot)
-      // A value another middleware put on the request itself is replaced, as it always was.
-      if (Object.hasOwn(req, PROPERTY) || !exposeOnPrototype(req)) {
-        req.stytchMemberSession = outcome.session
-      }
+      ;(req as unknown as WithVerified)[slot] = outcome.session
+      // The public copy, for code that reads the request; a value set before is replaced.
+      req.stytchMemberSession = outcome.session
       next()
       return
     case 'respond':
@@ -270,8 +186,5 @@ export function applyReply(
 
 /** The session a guard of `slot`'s instance admitted this request with, or `undefined`. */
 export function verifiedSession(req: Request, slot: VerifiedSlot): MemberSession | undefined {
-  for (let admission = admissionOf(req); admission !== undefined; admission = admission.previous) {
-    if (admission.slot === slot) return admission.session
-  }
-  return undefined
+  return Object.hasOwn(req, slot) ? (req as unknown as WithVerified)[slot] : undefined
 }

@@ -5,7 +5,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import './types.js'
 import type { Handler } from '../core/engine.js'
-import { bindFactories, type SetupOptions, type StytchMfaFactories } from '../setup.js'
+import { createCore, type StytchMfaFactories, type StytchMfaOptions } from '../setup.js'
 import {
   applyReply,
   checkProxy,
@@ -57,11 +57,11 @@ function middleware(name: string, handler: Handler, slot: VerifiedSlot): Request
  * app.post('/auth/email/send', mfa.sendEmailOtp())
  * app.use('/admin', mfa.requireMfa({ maxAge: '12h' }))
  */
-export function createStytchMfa(options: SetupOptions): StytchMfa {
+export function createStytchMfa(options: StytchMfaOptions): StytchMfa {
   const slot = createVerifiedSlot()
-  return bindFactories(options, {
+  const core = createCore(options, {
     middleware: (name, handler) => middleware(name, handler, slot),
     toAuthRequest,
-    memberSession: (req) => verifiedSession(req, slot),
   })
+  return { ...core, memberSession: (req) => verifiedSession(req, slot) }
 }

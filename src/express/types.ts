@@ -1,5 +1,5 @@
 /** @module `req.stytchMemberSession`, typed for every Express app that imports the adapter. */
-import type { MemberSession } from '../stytch/port.js'
+import type { MemberSession } from '../core/ports/stytch.js'
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -7,10 +7,10 @@ import {
   type Reply,
   type ServerSession,
   type SessionCookieAttributes,
-} from '../core/http.js'
+} from '../core/ports/framework.js'
 import { checkProxyOnce, type ProxyMistake } from '../core/proxy-warning.js'
 import { readStream } from '../core/read-stream.js'
-import type { MemberSession } from '../stytch/port.js'
+import type { MemberSession } from '../core/ports/stytch.js'
 
 /** Where the library keeps its value in koa-session's `ctx.session`. */
 const SESSION_KEY = 'stytchB2bMfa'
@@ -19,8 +19,8 @@ const SESSION_KEY = 'stytchB2bMfa'
  * Where the sessions a guard admitted are kept, out of reach of other middleware (unlike
  * `ctx.state`): a key per `createStytchMfa()` only this module holds, which no parsed body or
  * JSON can carry, so an instance never hands out a session another instance's rules admitted.
- * A slot on the context rather than a WeakMap: every Koa context shares one shape, so the store
- * is a plain write, where a WeakMap entry per request weighed on every garbage collection.
+ * A property rather than a WeakMap entry per request, which costs garbage-collection work
+ * (docs/performance.md).
  */
 export type VerifiedSlot = symbol
 

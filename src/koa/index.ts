@@ -6,7 +6,7 @@
 import type { Context, Middleware, Next } from 'koa'
 import './types.js'
 import type { Handler } from '../core/engine.js'
-import { bindFactories, type SetupOptions, type StytchMfaFactories } from '../setup.js'
+import { createCore, type StytchMfaFactories, type StytchMfaOptions } from '../setup.js'
 import {
   applyReply,
   checkProxy,
@@ -48,11 +48,11 @@ function middleware(name: string, handler: Handler, slot: VerifiedSlot): Middlew
  * router.post('/auth/email/send', mfa.sendEmailOtp())
  * router.get('/admin', mfa.requireMfa({ maxAge: '12h' }), showAdmin)
  */
-export function createStytchMfa(options: SetupOptions): StytchMfa {
+export function createStytchMfa(options: StytchMfaOptions): StytchMfa {
   const slot = createVerifiedSlot()
-  return bindFactories(options, {
+  const core = createCore(options, {
     middleware: (name, handler) => middleware(name, handler, slot),
     toAuthRequest,
-    memberSession: (ctx) => verifiedSession(ctx, slot),
   })
+  return { ...core, memberSession: (ctx) => verifiedSession(ctx, slot) }
 }

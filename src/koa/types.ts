@@ -1,5 +1,5 @@
 /** @module `ctx.state.stytchMemberSession`, typed for every Koa app that imports the adapter. */
-import type { MemberSession } from '../stytch/port.js'
+import type { MemberSession } from '../core/ports/stytch.js'
 
 declare module 'koa' {
   interface DefaultState {

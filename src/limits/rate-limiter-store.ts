@@ -8,7 +8,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible'
-import type { Counter, LimitStore } from '../core/limit-store.js'
+import type { Counter, LimitStore } from '../core/ports/limit-store.js'
 
 /** What the library uses of a rate-limiter-flexible limiter. */
 interface FlexibleLimiter {

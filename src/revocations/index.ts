@@ -5,4 +5,4 @@ export type {
   RedisRevocationStore,
   RedisRevocationStoreOptions,
 } from './redis-revocation-store.js'
-export type { RevocationListener, RevocationStore } from '../core/revocation-store.js'
+export type { RevocationListener, RevocationStore } from '../core/ports/revocation-store.js'

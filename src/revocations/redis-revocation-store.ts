@@ -4,7 +4,7 @@
  * instance at once. No Redis command runs per guarded request: each instance keeps the list in
  * memory and Redis only tells it what changed.
  */
-import type { RevocationListener, RevocationStore } from '../core/revocation-store.js'
+import type { RevocationListener, RevocationStore } from '../core/ports/revocation-store.js'
 
 /** What the store uses of a node-redis (`redis` v4+) client. */
 export interface RedisClientLike {

@@ -1,7 +1,9 @@
-/** @module How to reach Stytch: the options' zod schema, the only place their defaults live. */
+/**
+ * @module How to reach Stytch: the schema of the `stytch` option and the only place its defaults
+ * live. The factory checks it in the same pass as every other option (`src/setup.ts`).
+ */
 import type { B2BClient } from 'stytch'
 import { z } from 'zod'
-import { MfaError } from '../core/errors.js'
 
 // Stytch's hosts as in the SDK's `envs`, copied because only `sdk-adapter.ts` may load the SDK.
 /** Stytch's test environment (the SDK's `envs.test`). */
@@ -19,50 +21,40 @@ const common = {
    * @default 5000
    */
   timeoutMs: z
-    .number({ error: 'timeoutMs: expected a number of milliseconds' })
-    .int('timeoutMs: expected an integer')
-    .min(100, 'timeoutMs: must be at least 100')
-    .max(60_000, 'timeoutMs: must be at most 60000')
+    .number({ error: 'expected a number of milliseconds' })
+    .int('expected an integer')
+    .min(100, 'must be at least 100')
+    .max(60_000, 'must be at most 60000')
     .default(5000),
   /**
    * Seconds of clock skew allowed when checking a session JWT's `exp` and `nbf` (0..60).
    * @default 0
    */
   jwtClockToleranceSeconds: z
-    .number({ error: 'jwtClockToleranceSeconds: expected a number of seconds' })
-    .int('jwtClockToleranceSeconds: expected an integer')
-    .min(0, 'jwtClockToleranceSeconds: must be at least 0')
-    .max(60, 'jwtClockToleranceSeconds: must be at most 60')
+    .number({ error: 'expected a number of seconds' })
+    .int('expected an integer')
+    .min(0, 'must be at least 0')
+    .max(60, 'must be at most 60')
     .default(0),
-  /**
-   * The clock: JWT expiry checks and the default expiry of an intermediate session. Inject the
-   * same clock as the rest of the library in tests that move time (e.g. the emulator's).
-   * @default () => new Date()
-   */
-  now: z
-    .custom<() => Date>((value) => typeof value === 'function', {
-      error: 'now: expected a function returning the current Date',
-    })
-    .default(() => () => new Date()),
 }
 
 // Stytch ids look like `project-test-<uuid>`. The SDK puts the id in the JWKS URL path, so
 // only characters that cannot change that path are allowed.
 const projectId = z
-  .string({ error: 'projectId: expected a string' })
-  .min(1, { error: 'projectId: must not be empty', abort: true })
-  .max(200, 'projectId: must be at most 200 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'projectId: expected letters, digits, "-" and "_" only')
+  .string({ error: 'expected a string' })
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" and "_" only')
 
 // The secret is never echoed: these messages name the key, not the value.
 const secret = z
-  .string({ error: 'secret: expected a string' })
-  .min(1, 'secret: must not be empty')
+  .string({ error: 'expected a string' })
+  .min(1, 'must not be empty')
   .refine((value) => value.trim() === value, {
-    error: 'secret: has leading or trailing whitespace (check how it is loaded)',
+    error: 'has leading or trailing whitespace (check how it is loaded)',
   })
 
-const baseUrl = z.string({ error: 'baseUrl: expected a URL string' }).transform((value, ctx) => {
+const baseUrl = z.string({ error: 'expected a URL string' }).transform((value, ctx) => {
   const url = URL.canParse(value) ? new URL(value) : undefined
   const problem =
     url === undefined
@@ -78,7 +70,7 @@ const baseUrl = z.string({ error: 'baseUrl: expected a URL string' }).transform(
   if (url === undefined || problem !== undefined) {
     // Echo the value, minus any credentials in it.
     const shown = url === undefined ? value : `${url.protocol}//${url.host}${url.pathname}`
-    ctx.addIssue({ code: 'custom', message: `baseUrl: ${problem ?? ''}, got "${shown}"` })
+    ctx.addIssue({ code: 'custom', message: `${problem ?? ''}, got "${shown}"` })
     return z.NEVER
   }
   return `${url.origin}/`
@@ -106,17 +98,15 @@ const unknownKey = (form: string) => (issue: { code?: string; keys?: string[] })
     : undefined
 
 /** `{ client }`: a `B2BClient` the application built itself; it gets the deadline race only. */
-export const stytchClientOptionsSchema = z.strictObject(
+const clientForm = z.strictObject(
   {
     /** A `B2BClient` from the `stytch` package. */
     client: z.custom<B2BClient>(isB2BClientLike, {
-      error: 'client: expected a B2BClient from the "stytch" package',
+      error: 'expected a B2BClient from the "stytch" package',
     }),
     ...common,
   },
-  {
-    error: unknownKey('with "client", pass only client, timeoutMs, jwtClockToleranceSeconds, now'),
-  },
+  { error: unknownKey('with "client", pass only client, timeoutMs, jwtClockToleranceSeconds') },
 )
 
 /**
@@ -124,7 +114,7 @@ export const stytchClientOptionsSchema = z.strictObject(
  * test or live is chosen by the project id prefix (`project-live-` → live), like the SDK.
  * `baseUrl` is any Stytch-compatible origin, e.g. the emulator at `http://127.0.0.1:4010/`.
  */
-export const stytchCredentialsOptionsSchema = z
+const credentialsForm = z
   .strictObject(
     {
       /** The Stytch project id (`project-test-…` or `project-live-…`). */
@@ -155,39 +145,32 @@ export const stytchCredentialsOptionsSchema = z
     if (problem !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `baseUrl: ${problem}, got "${resolved}" for projectId "${options.projectId}"`,
+        path: ['baseUrl'],
+        message: `${problem}, got "${resolved}" for projectId "${options.projectId}"`,
       })
       return z.NEVER
     }
     return { ...options, baseUrl: resolved }
   })
 
-/** Every way to reach Stytch. {@link parseStytchOptions} parses it with messages naming the key. */
-export const stytchOptionsSchema = z.union([
-  stytchClientOptionsSchema,
-  stytchCredentialsOptionsSchema,
-])
-
 /** The Stytch options as the application writes them. */
-export type StytchOptions = z.input<typeof stytchOptionsSchema>
+export type StytchOptions = z.input<typeof clientForm> | z.input<typeof credentialsForm>
 /** The Stytch options with every default applied and `baseUrl` resolved. */
-export type StytchConfig = z.output<typeof stytchOptionsSchema>
+export type StytchConfig = z.output<typeof clientForm> | z.output<typeof credentialsForm>
 
 /**
- * Checks the options once, at startup.
- * @throws MfaError `configuration_error` naming every bad key (never the secret's value).
+ * Every way to reach Stytch: the `stytch` option. The form is picked by its keys before it is
+ * checked (`client` or not), so that errors are about the form the application meant.
  */
-export function parseStytchOptions(options: unknown): StytchConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new MfaError(
-      'configuration_error',
-      'Invalid Stytch options: expected an object with projectId and secret, or with client',
-    )
-  }
-  // Pick the form first, so the errors are about the form the application meant.
-  const schema = 'client' in options ? stytchClientOptionsSchema : stytchCredentialsOptionsSchema
-  const result = schema.safeParse(options)
-  if (result.success) return result.data
-  const problems = result.error.issues.map((issue) => issue.message).join('; ')
-  throw new MfaError('configuration_error', `Invalid Stytch options: ${problems}`)
-}
+export const stytchOptionsSchema = z
+  .custom<StytchOptions>((value) => typeof value === 'object' && value !== null, {
+    error: 'expected an object: { projectId, secret } or { client }',
+  })
+  .transform((options, ctx): StytchConfig => {
+    const result = ('client' in options ? clientForm : credentialsForm).safeParse(options)
+    if (result.success) return result.data
+    for (const { message, path } of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message, path })
+    }
+    return z.NEVER
+  })

@@ -9,7 +9,7 @@ import type {
   SendEmailOtpResult,
   SendSmsOtpResult,
   SessionGrant,
-} from './port.js'
+} from '../core/ports/stytch.js'
 
 /** RFC 6265 `cookie-octet`: safe in a cookie value unquoted (no `;` `,` `"` `\`, space, CTLs). */
 const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/
@@ -157,7 +157,7 @@ export const getMemberSchema = z
     mfaPhoneNumberVerified: member.mfa_phone_number_verified,
   }))
 
-/** `member_authenticated: false`: Stytch wants MFA or another primary method (reference §3.14). */
+/** `member_authenticated: false`: Stytch wants MFA or another primary method. */
 const unauthenticatedSchema = z
   .object({
     member_authenticated: z.literal(false),
@@ -212,7 +212,7 @@ const authenticatedSchema = z
   .object({ ...sessionGrantFields, member_authenticated: z.literal(true) })
   .transform((body) => ({ kind: 'authenticated' as const, ...toSessionGrant(body) }))
 
-/** `otps/email/authenticate`: one of the three shapes of reference §3.14. */
+/** `otps/email/authenticate`: one of its three shapes (authenticated, MFA required, primary required). */
 export const primaryAuthSchema = z.discriminatedUnion('member_authenticated', [
   authenticatedSchema,
   unauthenticatedSchema,

@@ -1,17 +1,14 @@
-/** @module The Stytch port over the official `stytch` SDK: the only file that loads the SDK. */
+/**
+ * @module The core's Stytch port implemented over the official `stytch` SDK: the only file that
+ * loads the SDK.
+ */
 import { decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
 import { B2BClient } from 'stytch'
 import { MfaError } from '../core/errors.js'
 import { createDeadlineAgent, withDeadline } from './deadline.js'
 import { isClientErrorLike, toMfaError } from './map-error.js'
-import {
-  STYTCH_LIVE_URL,
-  STYTCH_TEST_URL,
-  parseStytchOptions,
-  type StytchConfig,
-  type StytchOptions,
-} from './options.js'
-import type { MfaCredential, StytchPort, VerifiedJwt } from './port.js'
+import type { MfaCredential, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
+import { STYTCH_LIVE_URL, STYTCH_TEST_URL, type StytchConfig } from './options.js'
 import {
   getMemberSchema,
   intermediateSessionTokenSchema,
@@ -114,17 +111,16 @@ function createClient(config: Extract<StytchConfig, { secret: string }>): B2BCli
 }
 
 /**
- * Builds the Stytch port (reference: `src/stytch/port.ts`) over a `B2BClient`. Options are
- * checked once, here. Every call gets the `timeoutMs` deadline, is never retried (a retried
- * send costs an SMS and kills the first code; a retried authenticate may find its IST or code
- * consumed), and rejects with an `MfaError` only (see `toMfaError` for the mapping).
- * @throws MfaError `configuration_error` when the options are invalid.
- * @example
- * const port = createStytchPort({ projectId: 'project-test-…', secret: stytchSecret })
- * const local = createStytchPort({ projectId, secret, baseUrl: 'http://127.0.0.1:4010/' })
+ * Builds the Stytch port over a `B2BClient`, from options checked by `stytchOptionsSchema`.
+ * Every call gets the `timeoutMs` deadline, is never retried (a retried send costs an SMS and
+ * kills the first code; a retried authenticate may find its IST or code consumed), and rejects
+ * with an `MfaError` only (see `toMfaError` for the mapping). `now` checks JWT expiry and dates
+ * an intermediate session Stytch gave no expiry.
  */
-export function createStytchPort(options: StytchOptions): StytchPort {
-  const config = parseStytchOptions(options)
+export function createStytchPort(
+  config: StytchConfig,
+  now: () => Date = () => new Date(),
+): StytchPort {
   const client = 'client' in config ? config.client : createClient(config)
 
   async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -163,7 +159,7 @@ export function createStytchPort(options: StytchOptions): StytchPort {
           ...(input.locale === undefined ? {} : { locale: input.locale }),
         }),
       )
-      return parsePrimaryAuth(body, config.now())
+      return parsePrimaryAuth(body, now())
     },
 
     async sendSmsOtp(input) {
@@ -251,7 +247,7 @@ export function createStytchPort(options: StytchOptions): StytchPort {
           .authenticateJwtLocal({
             session_jwt: sessionJwt,
             clock_tolerance_seconds: config.jwtClockToleranceSeconds,
-            current_date: config.now(),
+            current_date: now(),
           })
           .catch((error: unknown) => {
             // Past the signature check the SDK reads Stytch's claims unguarded: a TypeError

@@ -15,6 +15,7 @@ const ROUTES = [
   ['Express 5', '/bare'],
   ['Express 5', '/floor'],
   ['Express 5', '/guarded'],
+  ['Express 5', '/guarded-many'],
   ['Express 5', '/session-only'],
   ['Express 5', '/guarded-session'],
   ['Express 5', '/naive'],
@@ -22,9 +23,16 @@ const ROUTES = [
   ['Koa 3', '/bare'],
   ['Koa 3', '/floor'],
   ['Koa 3', '/guarded'],
+  ['Koa 3', '/guarded-many'],
 ] as const
 
-const CACHED = ['Express 5 /guarded', 'Express 5 /guarded-session', 'Koa 3 /guarded']
+const CACHED = [
+  'Express 5 /guarded',
+  'Express 5 /guarded-many',
+  'Express 5 /guarded-session',
+  'Koa 3 /guarded',
+  'Koa 3 /guarded-many',
+]
 
 /** The table's row of a route, as cells (columns are separated by two spaces or more). */
 function row(stdout: string, app: string, path: string): string[] | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
-import type { Counter, LimitStore } from '../../src/core/limit-store.js'
+import type { Counter, LimitStore } from '../../src/core/ports/limit-store.js'
 import { Limits, clientKey, normaliseEmail, type LimitsConfig } from '../../src/core/limits.js'
 import { memoryLimitStore } from '../../src/limits/index.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mfaOptionsSchema, parseOptions } from '../../src/core/options.js'
-import { readSessionTokens } from '../../src/core/session-store.js'
+import { RecentCookieReads, readSessionTokens } from '../../src/core/session-store.js'
 import { authRequest } from '../helpers/auth-request.js'
 
 const config = parseOptions(mfaOptionsSchema, {
@@ -10,20 +10,26 @@ const config = parseOptions(mfaOptionsSchema, {
   sessionStorage: 'cookie',
 })
 
-function read(cookie: string, secure = true) {
-  return readSessionTokens(
-    authRequest({ method: 'GET', headers: { cookie, host: 'localhost' }, secure }),
-    config,
-  )
+function reader(recent: RecentCookieReads | undefined) {
+  return (cookie: string, secure = true) =>
+    readSessionTokens(
+      authRequest({ method: 'GET', headers: { cookie, host: 'localhost' }, secure }),
+      config,
+      recent,
+    )
 }
 
 const HOST = '__Host-stytch_session=tok; __Host-stytch_session_jwt=jwt'
 const PLAIN = 'stytch_session=tok; stytch_session_jwt=jwt'
 const PRESENT = { state: 'present', tokens: { sessionToken: 'tok', sessionJwt: 'jwt' } }
 
-describe('readSessionTokens()', () => {
+describe.each([
+  ['with the recent reads of a guard', () => reader(new RecentCookieReads())],
+  ['reading afresh (a sign-in step, a logout)', () => reader(undefined)],
+])('readSessionTokens() %s', (_name, makeReader) => {
   describe('when the same Cookie header comes again', () => {
     it('reads it as the first time, with the names of each request’s transport', () => {
+      const read = makeReader()
       expect(read(HOST)).toEqual(PRESENT)
       expect(read(HOST)).toEqual(PRESENT)
       expect(read(HOST, false)).toEqual({ state: 'absent' })
@@ -33,6 +39,7 @@ describe('readSessionTokens()', () => {
     })
 
     it('reads a repeated cookie as duplicate every time', () => {
+      const read = makeReader()
       const header = `${HOST}; __Host-stytch_session_jwt=other`
       expect(read(header)).toEqual({ state: 'duplicate' })
       expect(read(header)).toEqual({ state: 'duplicate' })
@@ -40,12 +47,14 @@ describe('readSessionTokens()', () => {
   })
 
   it('reads a header too long to remember like any other', () => {
+    const read = makeReader()
     const header = `${HOST}; padding=${'p'.repeat(5000)}`
     expect(read(header)).toEqual(PRESENT)
     expect(read(header)).toEqual(PRESENT)
   })
 
   it('reads each header right after more headers than it remembers', () => {
+    const read = makeReader()
     const headers = Array.from(
       { length: 1500 },
       (_, index) => `__Host-stytch_session=tok${String(index)}; __Host-stytch_session_jwt=jwt`,
@@ -56,5 +65,16 @@ describe('readSessionTokens()', () => {
         header.slice('__Host-stytch_session='.length, header.indexOf(';')),
       )
     }
+  })
+})
+
+describe('RecentCookieReads', () => {
+  it('keeps what it read to its own instance: another instance reads the header anew', () => {
+    const [mine, another] = [new RecentCookieReads(), new RecentCookieReads()]
+    const remembered = mine.read(HOST, true)
+    expect(mine.read(HOST, true)).toBe(remembered)
+    const fresh = another.read(HOST, true)
+    expect(fresh).toEqual(PRESENT)
+    expect(fresh).not.toBe(remembered)
   })
 })

@@ -1,9 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
-import type { RevocationListener, RevocationStore } from '../../src/core/revocation-store.js'
+import type { RevocationListener, RevocationStore } from '../../src/core/ports/revocation-store.js'
 import { Revocations } from '../../src/core/revocations.js'
 import { SessionVerifier, type UnverifiedCallBudget } from '../../src/core/session-verifier.js'
-import type { MemberSession, SessionGrant, StytchPort, VerifiedJwt } from '../../src/stytch/port.js'
+import type {
+  MemberSession,
+  SessionGrant,
+  StytchPort,
+  VerifiedJwt,
+} from '../../src/core/ports/stytch.js'
 
 const T0 = new Date('2026-01-01T00:00:00Z').getTime()
 const LOCAL = { checkWithStytch: false, ip: '203.0.113.9' } as const

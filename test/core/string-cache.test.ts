@@ -34,24 +34,4 @@ describe('StringCache', () => {
     cache.set('first', 1)
     expect(cache.get('first')).toBeUndefined()
   })
-
-  describe('with keepLatest', () => {
-    it('still answers for the stored string and its equals after a hit', () => {
-      const cache = new StringCache<number>(10, { keepLatest: true })
-      cache.set(TWINS[0], 1)
-      const copy = 'a'.repeat(100).concat('.sig-tail')
-      expect(cache.get(copy)).toBe(1)
-      expect(cache.get(TWINS[0])).toBe(1)
-      expect(cache.get(TWINS[1])).toBeUndefined()
-    })
-  })
-
-  it('deletes an entry only for the string it holds', () => {
-    const cache = new StringCache<number>(10)
-    cache.set(TWINS[0], 1)
-    cache.delete(TWINS[1])
-    expect(cache.get(TWINS[0])).toBe(1)
-    cache.delete(TWINS[0])
-    expect(cache.get(TWINS[0])).toBeUndefined()
-  })
 })

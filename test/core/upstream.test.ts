@@ -9,7 +9,7 @@ import {
   upstreamFailure,
   type UpstreamFailure,
 } from '../../src/core/upstream.js'
-import type { StytchPort } from '../../src/stytch/port.js'
+import type { StytchPort } from '../../src/core/ports/stytch.js'
 
 const unauthorized = () =>
   new MfaError('stytch_error', 'Stytch refused the project id and secret', {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { startEmulator, type OutboxMessage } from '../../src/emulator/index.js'
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorSeed,
+  type OutboxMessage,
+} from '../../src/emulator/index.js'
 import { ACME, BETA, stytchError, useEmulatorHarness } from '../helpers/emulator.js'
 
 const harness = useEmulatorHarness()
@@ -155,6 +160,27 @@ describe('reset', () => {
   })
 })
 
+/** One organization `oo` with one member, for emulators a test starts itself. */
+const ONE_MEMBER: EmulatorSeed = {
+  organizations: [
+    {
+      organization_name: 'O',
+      organization_slug: 'oo',
+      members: [{ email_address: 'a@o.test' }],
+    },
+  ],
+}
+
+/** Asks `emulator` for an email code to the one member, as the SDK would. */
+function sendMemberCode(emulator: Emulator): Promise<Response> {
+  const credentials = Buffer.from(`${emulator.projectId}:${emulator.secret}`).toString('base64')
+  return fetch(new URL('/v1/b2b/otps/email/login_or_signup', emulator.url), {
+    method: 'POST',
+    headers: { authorization: `Basic ${credentials}` },
+    body: JSON.stringify({ organization_id: 'oo', email_address: 'a@o.test' }),
+  })
+}
+
 describe('startEmulator()', () => {
   it('uses the injected clock and code generator, and reports each message', async () => {
     const messages: OutboxMessage[] = []
@@ -162,24 +188,10 @@ describe('startEmulator()', () => {
       now: () => Date.parse('2030-01-02T03:04:05Z'),
       generateCode: () => '424242',
       onMessage: (message) => messages.push(message),
-      seed: {
-        organizations: [
-          {
-            organization_name: 'O',
-            organization_slug: 'oo',
-            members: [{ email_address: 'a@o.test' }],
-          },
-        ],
-      },
+      seed: ONE_MEMBER,
     })
     try {
-      const response = await fetch(new URL('/v1/b2b/otps/email/login_or_signup', emulator.url), {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${emulator.projectId}:${emulator.secret}`).toString('base64')}`,
-        },
-        body: JSON.stringify({ organization_id: 'oo', email_address: 'a@o.test' }),
-      })
+      const response = await sendMemberCode(emulator)
       expect(response.status).toBe(200)
       expect(messages).toMatchObject([
         { code: '424242', sent_at: '2030-01-02T03:04:05Z', to: 'a@o.test' },
@@ -194,26 +206,9 @@ describe('startEmulator()', () => {
   })
 
   it('generates random 6-digit codes by default', async () => {
-    const emulator = await startEmulator({
-      seed: {
-        organizations: [
-          {
-            organization_name: 'O',
-            organization_slug: 'oo',
-            members: [{ email_address: 'a@o.test' }],
-          },
-        ],
-      },
-    })
+    const emulator = await startEmulator({ seed: ONE_MEMBER })
     try {
-      const auth = `Basic ${Buffer.from(`${emulator.projectId}:${emulator.secret}`).toString('base64')}`
-      for (let i = 0; i < 5; i += 1) {
-        await fetch(new URL('/v1/b2b/otps/email/login_or_signup', emulator.url), {
-          method: 'POST',
-          headers: { authorization: auth },
-          body: JSON.stringify({ organization_id: 'oo', email_address: 'a@o.test' }),
-        })
-      }
+      for (let i = 0; i < 5; i += 1) await sendMemberCode(emulator)
       const codes = emulator.outbox().map((message) => message.code)
       expect(codes).toHaveLength(5)
       for (const code of codes) expect(code).toMatch(/^\d{6}$/)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ACME, BETA, signIn, stytchError, useEmulatorHarness } from '../helpers/emulator.js'
+import { ACME, BETA, signInWithSdk, stytchError, useEmulatorHarness } from '../helpers/emulator.js'
 
 const harness = useEmulatorHarness()
 
@@ -258,7 +258,7 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
 
   describe('when a session of the same member is passed', () => {
     it('refreshes the email factor on it instead of asking for MFA again', async () => {
-      const signedIn = await signIn(harness, ACME.slug, ACME.admin.email, ACME.admin.phone)
+      const signedIn = await signInWithSdk(harness, ACME.slug, ACME.admin.email, ACME.admin.phone)
       harness.emulator.advanceClock(60)
       await loginOrSignup(ACME.slug, ACME.admin.email)
       const response = await authenticate(ACME.slug, ACME.admin.email, {
@@ -275,7 +275,12 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
 
   describe('when a session of another member is passed', () => {
     it('answers 400 member_session_member_id_mismatch and keeps the code usable', async () => {
-      const other = await signIn(harness, ACME.slug, ACME.verified.email, ACME.verified.phone)
+      const other = await signInWithSdk(
+        harness,
+        ACME.slug,
+        ACME.verified.email,
+        ACME.verified.phone,
+      )
       await loginOrSignup(ACME.slug, ACME.admin.email)
       const error = await stytchError(
         authenticate(ACME.slug, ACME.admin.email, { session_token: other.session_token }),

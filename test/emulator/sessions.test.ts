@@ -1,10 +1,16 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { ACME, clientError, signIn, stytchError, useEmulatorHarness } from '../helpers/emulator.js'
+import {
+  ACME,
+  clientError,
+  signInWithSdk,
+  stytchError,
+  useEmulatorHarness,
+} from '../helpers/emulator.js'
 
 const harness = useEmulatorHarness()
 
-const signInAdmin = () => signIn(harness, ACME.slug, ACME.admin.email, ACME.admin.phone)
+const signInAdmin = () => signInWithSdk(harness, ACME.slug, ACME.admin.email, ACME.admin.phone)
 
 describe('session JWTs', () => {
   it("pass the SDK's own authenticateJwtLocal with the member session inside", async () => {

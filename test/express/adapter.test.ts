@@ -11,7 +11,7 @@ import {
   toAuthRequest,
   verifiedSession,
 } from '../../src/express/adapter.js'
-import type { MemberSession } from '../../src/stytch/port.js'
+import type { MemberSession } from '../../src/core/ports/stytch.js'
 
 const session: MemberSession = {
   memberSessionId: 'ms-1',
@@ -57,6 +57,20 @@ describe.each([
         localsKeys: [],
       })
       expect(res.headers['cache-control']).toBe('no-store')
+    })
+
+    it('replaces a session another middleware put on the request, which memberSession() never reads', async () => {
+      const app = express()
+      const forging = (req: Request, _res: Response, next: NextFunction) => {
+        req.stytchMemberSession = { ...session, memberId: 'forged' }
+        next()
+      }
+      app.get('/admin', forging, admitting, show)
+      app.get('/open', forging, show)
+      const admitted = await request(app).get('/admin')
+      expect(admitted.body).toMatchObject({ helper: 'member-1', property: 'member-1' })
+      const open = await request(app).get('/open')
+      expect(open.body).toMatchObject({ helper: null, property: 'forged' })
     })
   })
 

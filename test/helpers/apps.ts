@@ -2,7 +2,7 @@
  * Test apps: the same routes on every framework, so one scenario runs on all of them.
  * A sentinel counts every request a guard let through.
  */
-import type { RequestListener } from 'node:http'
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import express from 'express'
 import express4 from 'express4'
 import session from 'express-session'
@@ -158,13 +158,16 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
     })
   }
   app.use(router.routes())
+  return { listener: koaListener(app), admitted, events }
+}
+
+/** A Koa app (2 or 3) as a Node request listener. */
+export function koaListener(app: {
+  callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>
+}): RequestListener {
   const callback = app.callback()
-  return {
-    listener: (req, res) => {
-      void callback(req, res)
-    },
-    admitted,
-    events,
+  return (req, res) => {
+    void callback(req, res)
   }
 }
 

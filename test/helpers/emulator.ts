@@ -4,68 +4,19 @@
  */
 import { B2BClient, ClientError, RequestError, StytchError } from 'stytch'
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest'
-import { startEmulator, type Emulator, type EmulatorSeed } from '../../src/emulator/index.js'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { ADMIN, ENROLLED, NEWCOMER, PLAIN, VERIFIED, emulatorSeed } from './seed.js'
 
-export const ACME = {
-  slug: 'acme',
-  admin: { email: 'admin@acme.test', phone: '+12025550100' },
-  verified: { email: 'verified@acme.test', phone: '+12025550101' },
-  newcomer: { email: 'new@acme.test' },
-} as const
-
-export const BETA = {
-  slug: 'beta',
-  plain: { email: 'plain@beta.test' },
-  enrolled: { email: 'enrolled@beta.test', phone: '+12025550102' },
-} as const
-
-/** Acme requires MFA and provisions `@acme.test` just in time; Beta leaves MFA optional. */
-export const emulatorSeed: EmulatorSeed = {
-  organizations: [
-    {
-      organization_name: 'Acme',
-      organization_slug: ACME.slug,
-      mfa_policy: 'REQUIRED_FOR_ALL',
-      email_jit_provisioning: 'RESTRICTED',
-      email_allowed_domains: ['acme.test'],
-      members: [
-        {
-          email_address: ACME.admin.email,
-          name: 'Ada Admin',
-          mfa_phone_number: ACME.admin.phone,
-          roles: ['stytch_admin'],
-        },
-        {
-          email_address: ACME.verified.email,
-          mfa_phone_number: ACME.verified.phone,
-          mfa_phone_number_verified: true,
-          mfa_enrolled: true,
-        },
-        { email_address: ACME.newcomer.email },
-      ],
-    },
-    {
-      organization_name: 'Beta',
-      organization_slug: BETA.slug,
-      members: [
-        { email_address: BETA.plain.email },
-        {
-          email_address: BETA.enrolled.email,
-          mfa_phone_number: BETA.enrolled.phone,
-          mfa_phone_number_verified: true,
-          mfa_enrolled: true,
-        },
-      ],
-    },
-  ],
-}
+/** The emulator seed's organizations by slug, with their members. */
+export const ACME = { slug: 'acme', admin: ADMIN, verified: VERIFIED, newcomer: NEWCOMER } as const
+export const BETA = { slug: 'beta', plain: PLAIN, enrolled: ENROLLED } as const
 
 export interface Harness {
   readonly emulator: Emulator
   readonly client: B2BClient
 }
 
-/** Starts the emulator with {@link emulatorSeed} and an SDK client pointed at it. */
+/** Starts the emulator with `emulatorSeed` (seed.ts) and an SDK client pointed at it. */
 export function useEmulatorHarness(): Harness {
   let emulator: Emulator | undefined
   let client: B2BClient | undefined
@@ -134,9 +85,10 @@ export async function clientError(promise: Promise<unknown>): Promise<ClientErro
 
 /**
  * Runs the email step for a member of an MFA-requiring organization and returns what the SMS
- * step needs.
+ * step needs: `smsStep` names the organization, the member and the intermediate session, as
+ * every SMS call of this login does.
  */
-export async function passEmailStep(harness: Harness, organization: string, email: string) {
+export async function emailStepWithSdk(harness: Harness, organization: string, email: string) {
   const { client, emulator } = harness
   await client.otps.email.loginOrSignup({ organization_id: organization, email_address: email })
   const code = emulator.lastCode(email)
@@ -151,18 +103,23 @@ export async function passEmailStep(harness: Harness, organization: string, emai
     organizationId: response.organization_id,
     memberId: response.member_id,
     ist: response.intermediate_session_token,
+    smsStep: {
+      organization_id: response.organization_id,
+      member_id: response.member_id,
+      intermediate_session_token: response.intermediate_session_token,
+    },
   }
 }
 
 /** Email step, then the SMS code sent automatically: a full session with both factors. */
-export async function signIn(harness: Harness, organization: string, email: string, phone: string) {
-  const step = await passEmailStep(harness, organization, email)
+export async function signInWithSdk(
+  harness: Harness,
+  organization: string,
+  email: string,
+  phone: string,
+) {
+  const { smsStep } = await emailStepWithSdk(harness, organization, email)
   const code = harness.emulator.lastCode(phone)
   if (code === undefined) throw new Error(`no SMS code was sent to ${phone}`)
-  return harness.client.otps.sms.authenticate({
-    organization_id: step.organizationId,
-    member_id: step.memberId,
-    code,
-    intermediate_session_token: step.ist,
-  })
+  return harness.client.otps.sms.authenticate({ ...smsStep, code })
 }

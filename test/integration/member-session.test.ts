@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { createStytchMfa, type MfaEvent, type StytchMfaOptions } from '../../src/express/index.js'
 import { createStytchMfa as createKoaStytchMfa } from '../../src/koa/index.js'
-import { SECRET, libraryOptions } from '../helpers/apps.js'
+import { SECRET, koaListener, libraryOptions } from '../helpers/apps.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
 import { signIn } from '../helpers/sign-in.js'
 import { FRAMEWORKS, isExpress, type FrameworkName } from './framework-apps.js'
@@ -97,10 +97,7 @@ function buildTwoInstances(framework: FrameworkName, emulator: Emulator): Reques
     })
   }
   app.use(router.routes())
-  const callback = app.callback()
-  return (req, res) => {
-    void callback(req, res)
-  }
+  return koaListener(app)
 }
 
 describe.each(FRAMEWORKS)('memberSession() of two instances in one app on %s', (framework) => {

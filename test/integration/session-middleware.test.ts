@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { SESSION_WARNING_CODE } from '../../src/core/session-store.js'
 import { createStytchMfa, type MfaEvent } from '../../src/express/index.js'
 import { createStytchMfa as createKoaStytchMfa } from '../../src/koa/index.js'
-import { SECRET, libraryOptions } from '../helpers/apps.js'
+import { SECRET, koaListener, libraryOptions } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
 import { koaMemoryStore } from '../helpers/koa-memory-store.js'
@@ -107,8 +107,7 @@ function koaApp(KoaApp: typeof Koa, storage: Storage, store: boolean): Built {
     },
   )
   app.use(router.routes())
-  const callback = app.callback()
-  return { listener: (req, res) => void callback(req, res), admitted, events }
+  return { listener: koaListener(app), admitted, events }
 }
 
 let warnings: MockInstance<typeof process.emitWarning>

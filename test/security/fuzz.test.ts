@@ -13,10 +13,10 @@ import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Handler } from '../../src/core/engine.js'
 import type { MfaEvent } from '../../src/core/events.js'
-import type { Reply } from '../../src/core/http.js'
+import type { Reply } from '../../src/core/ports/framework.js'
 import { createSealer } from '../../src/core/seal.js'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { setup, type CoreFactories } from '../../src/setup.js'
+import { createCore, untranslated, type CoreHandlers } from '../../src/setup.js'
 import { ORIGIN, SECRET, frameworks, libraryOptions, type AppSpec } from '../helpers/apps.js'
 import {
   bodyFor,
@@ -100,7 +100,7 @@ const GENEROUS: AppSpec = {
  * target calls Stytch seldom, and an idle keep-alive socket reused just as the emulator (in the
  * same process) closes it fails as "Stytch unreachable" whatever the input was.
  */
-function core(spec: AppSpec = {}): { factories: CoreFactories; events: MfaEvent[] } {
+function core(spec: AppSpec = {}): { factories: CoreHandlers; events: MfaEvent[] } {
   const events: MfaEvent[] = []
   const client = new B2BClient({
     project_id: emulator.projectId,
@@ -109,7 +109,10 @@ function core(spec: AppSpec = {}): { factories: CoreFactories; events: MfaEvent[
     dispatcher: new Agent({ pipelining: 0, keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
   })
   const options = libraryOptions(emulator, events, spec)
-  return { factories: setup({ ...options, stytch: { client, timeoutMs: 1000 } }), events }
+  return {
+    factories: createCore({ ...options, stytch: { client, timeoutMs: 1000 } }, untranslated),
+    events,
+  }
 }
 
 function cookieOf(reply: Reply, name: string): string {

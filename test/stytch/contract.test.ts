@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import type { PrimaryAuthResult, StytchPort } from '../../src/stytch/port.js'
-import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
-import { quietStytchWarnings } from './helpers.js'
+import type { PrimaryAuthResult, StytchPort } from '../../src/core/ports/stytch.js'
+import { quietStytchWarnings, stytchPort } from './helpers.js'
 
 const ALICE = { email: 'alice@acme.test', phone: '+12025550100' }
 const BOB = { email: 'bob@acme.test', phone: '+12025550123' }
@@ -38,13 +37,15 @@ describe('createStytchPort() against the emulator', () => {
 
   beforeEach(() => {
     emulator.reset()
-    port = createStytchPort({
-      projectId: emulator.projectId,
-      secret: emulator.secret,
-      baseUrl: emulator.url,
-      timeoutMs: 1000,
-      now: () => emulator.now(),
-    })
+    port = stytchPort(
+      {
+        projectId: emulator.projectId,
+        secret: emulator.secret,
+        baseUrl: emulator.url,
+        timeoutMs: 1000,
+      },
+      () => emulator.now(),
+    )
   })
 
   /** Email OTP through the port, up to Stytch's "MFA first" answer. */
@@ -197,7 +198,7 @@ describe('createStytchPort() against the emulator', () => {
     ])('maps sms/send that %s to %s, sending once', async (_what, fault, code) => {
       const pending = await signInByEmail(ALICE.email)
       emulator.injectFault('/v1/b2b/otps/sms/send', fault)
-      const quick = createStytchPort({
+      const quick = stytchPort({
         projectId: emulator.projectId,
         secret: emulator.secret,
         baseUrl: emulator.url,

@@ -3,8 +3,7 @@ import { B2BClient } from 'stytch'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
 import { withDeadline } from '../../src/stytch/deadline.js'
-import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
-import type { SendSmsOtpInput } from '../../src/stytch/port.js'
+import type { SendSmsOtpInput } from '../../src/core/ports/stytch.js'
 import {
   closeAllFakes,
   IST,
@@ -14,6 +13,7 @@ import {
   quietStytchWarnings,
   SECRET,
   startFakeStytch,
+  stytchPort,
 } from './helpers.js'
 
 const SEND: SendSmsOtpInput = {
@@ -101,7 +101,7 @@ describe('createStytchPort()', () => {
   describe('when Stytch accepts the connection and never answers', () => {
     it('rejects sendSmsOtp with stytch_timeout at the deadline', async () => {
       const fake = await startFakeStytch(() => undefined)
-      const port = createStytchPort({
+      const port = stytchPort({
         projectId: PROJECT_ID,
         secret: SECRET,
         baseUrl: fake.url,
@@ -121,7 +121,7 @@ describe('createStytchPort()', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' })
         res.write('{"status_code":200,"request_id":"request-id-test-1","member_id":')
       })
-      const port = createStytchPort({
+      const port = stytchPort({
         projectId: PROJECT_ID,
         secret: SECRET,
         baseUrl: fake.url,
@@ -139,7 +139,7 @@ describe('createStytchPort()', () => {
       const fake = await startFakeStytch(() => undefined)
       // Built without our agent: only the race can end the call.
       const client = new B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: fake.url })
-      const port = createStytchPort({ client, timeoutMs: 300 })
+      const port = stytchPort({ client, timeoutMs: 300 })
       const { error, ms } = await timedRejection(port.sendSmsOtp(SEND))
       expect(error).toMatchObject({ code: 'stytch_timeout' })
       expect(ms).toBeGreaterThanOrEqual(250)
@@ -150,7 +150,7 @@ describe('createStytchPort()', () => {
   describe('when the deadline has passed', () => {
     it('closes the connection to Stytch soon after, through the agent', async () => {
       const fake = await startFakeStytch(() => undefined)
-      const port = createStytchPort({
+      const port = stytchPort({
         projectId: PROJECT_ID,
         secret: SECRET,
         baseUrl: fake.url,

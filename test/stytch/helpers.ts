@@ -3,6 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { afterAll, beforeAll, vi } from 'vitest'
+import { parseOptions } from '../../src/core/options.js'
+import type { StytchPort } from '../../src/core/ports/stytch.js'
+import { stytchOptionsSchema, type StytchOptions } from '../../src/stytch/options.js'
+import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
+
+/** The port for `stytch` options as an application writes them, checked as the factory does. */
+export function stytchPort(options: StytchOptions, now?: () => Date): StytchPort {
+  return createStytchPort(parseOptions(stytchOptionsSchema, options, 'stytch'), now)
+}
 
 export const PROJECT_ID = 'project-test-11111111-2222-3333-4444-555555555555'
 export const SECRET = 'secret-test-not-a-real-secret-0123456789abcdef'

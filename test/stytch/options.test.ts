@@ -1,15 +1,22 @@
 import { B2BClient, envs } from 'stytch'
 import { describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
+import { parseOptions } from '../../src/core/options.js'
+import { createCore, untranslated } from '../../src/setup.js'
 import {
-  parseStytchOptions,
   STYTCH_LIVE_URL,
   STYTCH_TEST_URL,
   stytchOptionsSchema,
+  type StytchConfig,
 } from '../../src/stytch/options.js'
 import { PROJECT_ID, quietStytchWarnings, SECRET } from './helpers.js'
 
 const LIVE_ID = 'project-live-11111111-2222-3333-4444-555555555555'
+
+/** The `stytch` option as the factory checks it. */
+function parseStytchOptions(options: unknown): StytchConfig {
+  return parseOptions(stytchOptionsSchema, options, 'stytch')
+}
 
 function configurationError(options: unknown): MfaError {
   try {
@@ -19,10 +26,10 @@ function configurationError(options: unknown): MfaError {
     expect((error as MfaError).code).toBe('configuration_error')
     return error as MfaError
   }
-  throw new Error('expected parseStytchOptions() to throw')
+  throw new Error('expected the stytch option to be refused')
 }
 
-describe('parseStytchOptions()', () => {
+describe('the stytch option', () => {
   quietStytchWarnings()
 
   describe('when given a project id and a secret', () => {
@@ -38,11 +45,10 @@ describe('parseStytchOptions()', () => {
       })
     })
 
-    it('applies the defaults: a 5 s deadline, no clock tolerance and the real clock', () => {
+    it('applies the defaults: a 5 s deadline and no clock tolerance', () => {
       const config = parseStytchOptions({ projectId: PROJECT_ID, secret: SECRET })
       expect(config.timeoutMs).toBe(5000)
       expect(config.jwtClockToleranceSeconds).toBe(0)
-      expect(Math.abs(config.now().getTime() - Date.now())).toBeLessThan(1000)
     })
 
     it('keeps the hosts in step with the SDK', () => {
@@ -152,7 +158,6 @@ describe('parseStytchOptions()', () => {
       ['timeoutMs', { timeoutMs: '5000' }],
       ['jwtClockToleranceSeconds', { jwtClockToleranceSeconds: 61 }],
       ['jwtClockToleranceSeconds', { jwtClockToleranceSeconds: -1 }],
-      ['now', { now: 'yesterday' }],
       ['projectId', { projectId: '' }],
       ['projectId', { projectId: 'project-test-../../x' }],
       ['projectId', { projectId: undefined }],
@@ -175,9 +180,26 @@ describe('parseStytchOptions()', () => {
       expect(error.message).toContain('unknown option "timeout"')
     })
 
+    it('refuses a clock of its own: the factory has one clock, now, for everything', () => {
+      const error = configurationError({ projectId: PROJECT_ID, secret: SECRET, now: Date })
+      expect(error.message).toContain('unknown option "now"')
+    })
+
     it.each([undefined, null, 'project-test-1'])('refuses %j instead of an object', (options) => {
       expect(configurationError(options).message).toContain('expected an object')
     })
+  })
+})
+
+describe('createCore()', () => {
+  it('checks the stytch option in the same pass and format as the others, naming each path', () => {
+    const options = {
+      stytch: { projectId: PROJECT_ID, secret: SECRET, timeoutMs: 99 },
+      cookieSecrets: ['short'],
+    }
+    expect(() => createCore(options, untranslated)).toThrow(
+      /^stytch-b2b-mfa: invalid option stytch\.timeoutMs: must be at least 100; cookieSecrets\.0: /,
+    )
   })
 })
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
+import { stytchPort } from './helpers.js'
 
 const seed = {
   organizations: [
@@ -42,7 +42,7 @@ describe('createStytchPort() with projectId, secret and baseUrl', () => {
 
   it('prints nothing on console.warn when baseUrl is the emulator, and reaches it', async () => {
     watchWarnings()
-    const port = createStytchPort({ ...credentials(), baseUrl: emulator.url })
+    const port = stytchPort({ ...credentials(), baseUrl: emulator.url })
     expect(warn).not.toHaveBeenCalled()
     await port.sendEmailOtp({ organizationId: 'acme', emailAddress: 'ada@acme.test' })
     expect(emulator.lastCode('ada@acme.test')).toMatch(/^\d{6}$/)
@@ -50,7 +50,7 @@ describe('createStytchPort() with projectId, secret and baseUrl', () => {
 
   it('puts console.warn back as it found it, for the application’s own warnings', () => {
     watchWarnings()
-    createStytchPort({ ...credentials(), baseUrl: emulator.url })
+    stytchPort({ ...credentials(), baseUrl: emulator.url })
     expect(console.warn).toBe(warn)
     console.warn('the application speaks')
     expect(warn).toHaveBeenCalledWith('the application speaks')
@@ -58,13 +58,13 @@ describe('createStytchPort() with projectId, secret and baseUrl', () => {
 
   it('prints nothing for an https origin other than Stytch’s', () => {
     watchWarnings()
-    createStytchPort({ ...credentials(), baseUrl: 'https://stytch-proxy.example.test/' })
+    stytchPort({ ...credentials(), baseUrl: 'https://stytch-proxy.example.test/' })
     expect(warn).not.toHaveBeenCalled()
   })
 
   it('prints nothing for Stytch’s test host, chosen by default', () => {
     watchWarnings()
-    createStytchPort({
+    stytchPort({
       projectId: 'project-test-00000000-0000-0000-0000-000000000000',
       secret: 's',
     })

@@ -1,9 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
-import type { MfaCredential, StytchPort } from '../../src/stytch/port.js'
-import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
-import type { StytchOptions } from '../../src/stytch/options.js'
+import type { MfaCredential, StytchPort } from '../../src/core/ports/stytch.js'
 import {
   closeAllFakes,
   closedPortUrl,
@@ -17,15 +15,16 @@ import {
   ORGANIZATION_ID,
   PROJECT_ID,
   quietStytchWarnings,
-  type FakeStytch,
-  type JwtSigner,
-  type RecordedRequest,
   SECRET,
-  SESSION_TOKEN,
   sendJson,
+  SESSION_TOKEN,
   sessionGrantJson,
   startFakeStytch,
   stytchErrorBody,
+  stytchPort,
+  type FakeStytch,
+  type JwtSigner,
+  type RecordedRequest,
   unsignedJwt,
 } from './helpers.js'
 
@@ -46,14 +45,15 @@ const answer =
     sendJson(res, status, body)
   }
 
-function portFor(fake: FakeStytch, options: Partial<StytchOptions> = {}): StytchPort {
-  return createStytchPort({
-    projectId: PROJECT_ID,
-    secret: SECRET,
-    baseUrl: fake.url,
-    timeoutMs: 1000,
-    ...options,
-  })
+function portFor(
+  fake: FakeStytch,
+  options: { timeoutMs?: number; jwtClockToleranceSeconds?: number } = {},
+  now?: () => Date,
+): StytchPort {
+  return stytchPort(
+    { projectId: PROJECT_ID, secret: SECRET, baseUrl: fake.url, timeoutMs: 1000, ...options },
+    now,
+  )
 }
 
 async function rejection(promise: Promise<unknown>): Promise<MfaError> {
@@ -99,7 +99,7 @@ describe('createStytchPort()', () => {
 
   describe('when the options are invalid', () => {
     it('throws configuration_error before any call', () => {
-      expect(() => createStytchPort({ projectId: PROJECT_ID, secret: '' })).toThrow(
+      expect(() => stytchPort({ projectId: PROJECT_ID, secret: '' })).toThrow(
         expect.objectContaining({ code: 'configuration_error' }) as Error,
       )
     })
@@ -372,7 +372,7 @@ describe('createStytchPort()', () => {
     })
 
     it('maps a refused connection to stytch_unavailable', async () => {
-      const port = createStytchPort({
+      const port = stytchPort({
         projectId: PROJECT_ID,
         secret: SECRET,
         baseUrl: await closedPortUrl(),
@@ -470,9 +470,9 @@ describe('createStytchPort() › verifySessionJwt()', () => {
       const iat = Math.floor(Date.now() / 1000)
       const jwt = await signer.sign({ issuedAt: iat })
       const later = () => new Date((iat + 330) * 1000)
-      const strict = portFor(fake, { now: later })
+      const strict = portFor(fake, {}, later)
       expect((await rejection(strict.verifySessionJwt(jwt))).code).toBe('not_signed_in')
-      const tolerant = portFor(fake, { now: later, jwtClockToleranceSeconds: 60 })
+      const tolerant = portFor(fake, { jwtClockToleranceSeconds: 60 }, later)
       await expect(tolerant.verifySessionJwt(jwt)).resolves.toBeDefined()
     })
   })
@@ -549,7 +549,7 @@ describe('createStytchPort() › verifySessionJwt()', () => {
     })
 
     it('fails closed when the JWKS host refuses the connection', async () => {
-      const port = createStytchPort({
+      const port = stytchPort({
         projectId: PROJECT_ID,
         secret: SECRET,
         baseUrl: await closedPortUrl(),

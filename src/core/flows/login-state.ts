@@ -3,7 +3,7 @@
  * was sent and to which (masked) phone, whether a phone must be enrolled. No secrets.
  */
 import type { Engine } from '../engine.js'
-import type { AuthRequest } from '../http.js'
+import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin } from '../pending-login.js'
 
 /** The login in progress, for rendering pages. */

@@ -8,11 +8,11 @@ import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { MfaError } from '../errors.js'
-import type { AuthRequest } from '../http.js'
+import type { AuthRequest } from '../ports/framework.js'
 import type { HandlerConfig } from '../options.js'
 import { clearPendingLogin } from '../pending-login.js'
 import { clearSessionTokens, readSessionTokens } from '../session-store.js'
-import type { MemberSession } from '../../stytch/port.js'
+import type { MemberSession } from '../ports/stytch.js'
 
 /** Logout takes no fields; whatever is sent is ignored. */
 const emptyBody = z.object({})

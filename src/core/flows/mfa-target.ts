@@ -5,10 +5,10 @@
  */
 import type { Engine } from '../engine.js'
 import { MfaError } from '../errors.js'
-import type { AuthRequest } from '../http.js'
+import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin, type PendingMfa } from '../pending-login.js'
 import { readSessionTokens } from '../session-store.js'
-import type { MemberSession, MfaCredential } from '../../stytch/port.js'
+import type { MemberSession, MfaCredential } from '../ports/stytch.js'
 
 export type MfaTarget =
   | {

@@ -5,7 +5,7 @@
  */
 import type { Engine, Handler } from '../engine.js'
 import { MfaError, type MfaErrorCode } from '../errors.js'
-import type { AuthRequest, Reply } from '../http.js'
+import type { AuthRequest, Reply } from '../ports/framework.js'
 import type { RequireMfaConfig } from '../options.js'
 import { ReplyBuilder, admit, wantsRedirect, withQuery } from '../reply.js'
 import { SAFE_METHODS, assertSameSite } from '../request-guard.js'
@@ -17,7 +17,7 @@ import {
   type SessionTokens,
 } from '../session-store.js'
 import { hasSmsFactor, lastSmsAt } from '../sms-factor.js'
-import type { MemberSession } from '../../stytch/port.js'
+import type { MemberSession } from '../ports/stytch.js'
 
 /** Why `session` may not pass, or `undefined` when it may. */
 export function denialOf(
@@ -131,7 +131,7 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
     }
     let stored
     try {
-      stored = readSessionTokens(req, config)
+      stored = readSessionTokens(req, config, verifier.recentCookieReads)
     } catch (error) {
       if (error instanceof MfaError) return new ReplyBuilder().error(error)
       throw error

@@ -7,7 +7,7 @@ import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { refusesInput } from './input-refusal.js'
 import { emailField, organizationField, returnToField } from '../fields.js'
-import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
+import { emailCodeLocale } from '../code-locale.js'
 import type { HandlerConfig } from '../options.js'
 import { newEmailChallenge, pendingLoginCookie } from '../pending-login.js'
 import { safeReturnTo } from '../return-to.js'
@@ -29,9 +29,7 @@ export function sendEmailOtpHandler(engine: Engine, options: HandlerConfig): Han
       req,
       { respondWith: options.respondWith, page: config.paths.login, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const locale = emailLocaleFrom(
-          config.locale ?? smsLocaleFrom(req.header('accept-language')),
-        )
+        const locale = emailCodeLocale(config, req)
         // Counted per address whether or not it is a member: the limit reveals nothing either.
         await limits.beforeEmailSend(body.email, req.ip)
         try {

@@ -7,7 +7,8 @@ import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { MfaError } from '../errors.js'
 import { phoneField } from '../fields.js'
-import { smsLocaleFrom } from '../locale.js'
+import { smsCodeLocale } from '../code-locale.js'
+import { memberKey } from '../limits.js'
 import type { HandlerConfig } from '../options.js'
 import { pendingLoginCookie } from '../pending-login.js'
 import { checkPhoneNumber, maskPhoneNumber } from '../phone.js'
@@ -52,18 +53,14 @@ export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handl
       async ({ reply, redirect, secure, body }) => {
         const target = await resolveMfaTarget(engine, req)
         const mfaPhoneNumber = await enrolment(engine, target, body.phoneNumber)
-        const sent = await limits.sendSms(
-          `${target.organizationId}:${target.memberId}`,
-          mfaPhoneNumber,
-          req.ip,
-          () =>
-            port.sendSmsOtp({
-              organizationId: target.organizationId,
-              memberId: target.memberId,
-              credential: target.credential,
-              mfaPhoneNumber,
-              locale: config.locale ?? smsLocaleFrom(req.header('accept-language')),
-            }),
+        const sent = await limits.sendSms(memberKey(target), mfaPhoneNumber, req.ip, () =>
+          port.sendSmsOtp({
+            organizationId: target.organizationId,
+            memberId: target.memberId,
+            credential: target.credential,
+            mfaPhoneNumber,
+            locale: smsCodeLocale(config, req),
+          }),
         )
         const { memberId, organizationId } = target
         emit({

@@ -9,8 +9,9 @@ import { runFlow } from '../engine.js'
 import { refusesInput } from './input-refusal.js'
 import { MfaError } from '../errors.js'
 import { codeField, emailField, organizationField } from '../fields.js'
-import { normaliseEmail } from '../limits.js'
-import { emailLocaleFrom, smsLocaleFrom } from '../locale.js'
+import { checkCode } from '../check-code.js'
+import { emailCodeLocale } from '../code-locale.js'
+import { memberKey, normaliseEmail } from '../limits.js'
 import type { HandlerConfig } from '../options.js'
 import { pendingLoginCookie, readPendingLogin, clearPendingLogin } from '../pending-login.js'
 import { maskPhoneNumber } from '../phone.js'
@@ -67,36 +68,21 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
           started !== undefined && normaliseEmail(started.email) === normaliseEmail(email)
             ? started.challenge
             : undefined
-        let result
-        try {
-          // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
-          // other failed attempt (security suite, L7: lockouts reached no audit event).
-          const attempt = await limits.reserveEmailAttempt(email, challenge)
-          result = await limits.judge(attempt, () =>
+        const result = await checkCode(engine, {
+          channel: 'email',
+          ip: req.ip,
+          reserve: () => limits.reserveEmailAttempt(email, challenge),
+          verdict: () =>
             port
               .authenticateEmailOtp({
                 organizationId: organization,
                 emailAddress: email,
                 code: body.code,
                 sessionDurationMinutes: config.sessionDurationMinutes,
-                locale: emailLocaleFrom(
-                  config.locale ?? smsLocaleFrom(req.header('accept-language')),
-                ),
+                locale: emailCodeLocale(config, req),
               })
               .catch(asWrongCode),
-          )
-        } catch (error) {
-          if (error instanceof MfaError) {
-            emit({
-              type: 'otp_failed',
-              channel: 'email',
-              code: error.code,
-              requestId: error.requestId,
-              ip: req.ip,
-            })
-          }
-          throw error
-        }
+        })
         const at = now()
         switch (result.kind) {
           case 'primary_required':
@@ -126,8 +112,7 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
           }
           case 'mfa_required': {
             if (result.smsSent) {
-              const member = `${result.organizationId}:${result.memberId}`
-              await limits.smsSentByStytch(member, result.memberPhoneNumber)
+              await limits.smsSentByStytch(memberKey(result), result.memberPhoneNumber)
             }
             const expiresAt = new Date(
               Math.min(result.intermediateSessionExpiresAt.getTime(), at.getTime() + 10 * 60_000),

@@ -6,12 +6,13 @@
 import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
-import { MfaError } from '../errors.js'
+import { checkCode } from '../check-code.js'
 import { codeField } from '../fields.js'
+import { memberKey } from '../limits.js'
 import type { HandlerConfig } from '../options.js'
 import { clearPendingLogin } from '../pending-login.js'
 import { storeNewSession } from '../session-store.js'
-import { hasSmsFactor } from '../sms-factor.js'
+import { assertSmsSessionOf } from '../sms-grant.js'
 import { resolveMfaTarget } from './mfa-target.js'
 
 const bodySchema = z.object({ code: codeField })
@@ -32,12 +33,12 @@ export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Han
           target.via === 'login'
             ? target.credential.token
             : `step-up:${target.session.memberSessionId}`
-        let grant
-        try {
-          // Inside the try: a refusal by the attempt budget (a lockout) is reported like any
-          // other failed attempt (security suite, L7: lockouts reached no audit event).
-          const attempt = await limits.reserveSmsAttempt(challenge, `${organizationId}:${memberId}`)
-          grant = await limits.judge(attempt, () =>
+        const grant = await checkCode(engine, {
+          channel: 'sms',
+          ip: req.ip,
+          member: target,
+          reserve: () => limits.reserveSmsAttempt(challenge, memberKey(target)),
+          verdict: () =>
             port.authenticateSmsOtp({
               organizationId,
               memberId,
@@ -45,35 +46,8 @@ export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Han
               code: body.code,
               sessionDurationMinutes: config.sessionDurationMinutes,
             }),
-          )
-        } catch (error) {
-          if (error instanceof MfaError) {
-            emit({
-              type: 'otp_failed',
-              channel: 'sms',
-              code: error.code,
-              memberId,
-              organizationId,
-              requestId: error.requestId,
-              ip: req.ip,
-            })
-          }
-          throw error
-        }
-        const session = grant.memberSession
-        if (
-          session.memberId !== memberId ||
-          session.organizationId !== organizationId ||
-          !hasSmsFactor(session)
-        ) {
-          throw new MfaError(
-            'stytch_bad_response',
-            'Stytch returned a session for another member or without the SMS factor',
-            {
-              requestId: grant.requestId,
-            },
-          )
-        }
+        })
+        assertSmsSessionOf(target, grant)
         const at = now()
         await storeNewSession(req, config, grant, secure, at, reply)
         verifier.remember(grant)

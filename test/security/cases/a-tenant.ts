@@ -6,7 +6,7 @@ import { expect } from 'vitest'
 import { createStytchMfa } from '../../../src/express/index.js'
 import { ORG } from '../harness/seed.js'
 import type { SecurityCase } from '../harness/types.js'
-import { SECRET, SESSION_JWT, withCookies } from './shared.js'
+import { SECRET, SESSION_JWT, expectProblem, withCookies } from './shared.js'
 
 const DELTA = 'organization-test-delta-0000000-0000-4000-8000-000000000004'
 
@@ -21,8 +21,7 @@ export const tenantCases: readonly SecurityCase[] = [
     async run(ctx) {
       const impostor = ctx.jwt({ organizationId: DELTA, slug: ORG.acme })
       const res = await withCookies(ctx, { [SESSION_JWT]: impostor }).get('/admin/acme-only')
-      expect(res.status).toBe(403)
-      expect(res.body?.code).toBe('forbidden')
+      expectProblem(res, 403, 'forbidden')
       const member = ctx.jwt({ organizationId: ORG.acme, slug: 'acme' })
       expect(
         (await withCookies(ctx, { [SESSION_JWT]: member }).get('/admin/acme-only')).status,

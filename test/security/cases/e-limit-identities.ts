@@ -5,9 +5,17 @@
  */
 import { expect } from 'vitest'
 import type { Browser, HttpResponse } from '../harness/http.js'
-import { ADMIN, NEWCOMER, ORG } from '../harness/seed.js'
+import { ADMIN, ORG } from '../harness/seed.js'
 import type { CaseContext, SecurityCase } from '../harness/types.js'
-import { PENDING, UPSTREAM, callsDuring, withCookies, wrongCode } from './shared.js'
+import {
+  PENDING,
+  UPSTREAM,
+  callsDuring,
+  expectProblem,
+  refusedEnrolment,
+  withCookies,
+  wrongCode,
+} from './shared.js'
 
 /** The names Stytch accepts for one organization, and spellings of one inbox. */
 const ORGANIZATION_NAMES = ['acme', ORG.acme, 'ACME'] as const
@@ -194,8 +202,7 @@ export const limitIdentityCases: readonly SecurityCase[] = [
       const late = await withCookies(ctx, { [PENDING]: cookie ?? '' }).post('/auth/email/verify', {
         code: right,
       })
-      expect(late.status).toBe(429)
-      expect(late.body?.code).toBe('otp_locked')
+      expectProblem(late, 429, 'otp_locked')
       return { measures: { 'wrong email codes judged across 4 copies of one cookie': calls } }
     },
   },
@@ -206,21 +213,11 @@ export const limitIdentityCases: readonly SecurityCase[] = [
       'accepts an immediate resend after Stytch refused an SMS send with a 400: a refused send spends no cooldown',
     app: { options: { phoneEnrollment: { enabled: true } } },
     async run(ctx) {
-      const client = await ctx.emailStep(NEWCOMER)
-      ctx.fault(UPSTREAM.smsSend, {
-        kind: 'status',
-        status: 400,
-        body: {
-          status_code: 400,
-          request_id: 'request-id-test-e17',
-          error_type: 'invalid_phone_number',
-          error_message: 'The phone number is invalid.',
-          error_url: 'https://stytch.com/docs/api/errors/400',
-        },
+      const { client } = await refusedEnrolment(ctx, '+12025550123', {
+        errorType: 'invalid_phone_number',
+        message: 'The phone number is invalid.',
+        requestId: 'request-id-test-e17',
       })
-      const refused = await client.post('/auth/sms/send', { phoneNumber: '+12025550123' })
-      expect(refused.status).toBe(400)
-      expect(refused.body?.code).toBe('invalid_phone_number')
       const calls = await callsDuring(ctx, UPSTREAM.smsSend, async () => {
         const resent = await client.post('/auth/sms/send', { phoneNumber: '+12025550123' })
         expect(resent.status, resent.text).toBe(200)

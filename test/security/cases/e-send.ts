@@ -7,7 +7,9 @@ import {
   PENDING,
   UPSTREAM,
   callsDuring,
+  expectProblem,
   pool,
+  refusedEnrolment,
   smsCode,
   touchesPending,
 } from './shared.js'
@@ -122,8 +124,7 @@ export const sendCases: readonly SecurityCase[] = [
       expect((await client.post('/auth/sms/send')).status).toBe(200)
       expect((await client.post('/auth/sms/send')).status).toBe(200)
       const capped = await client.post('/auth/sms/send')
-      expect(capped.status).toBe(429)
-      expect(capped.body?.code).toBe('rate_limited')
+      expectProblem(capped, 429, 'rate_limited')
       expect(Number(capped.headers['retry-after'])).toBeGreaterThan(0)
     },
   },
@@ -141,8 +142,7 @@ export const sendCases: readonly SecurityCase[] = [
       const calls = await callsDuring(ctx, UPSTREAM.smsSend, async () => {
         for (const phoneNumber of numbers) {
           const res = await client.post('/auth/sms/send', { phoneNumber })
-          expect(res.status).toBe(409)
-          expect(res.body?.code).toBe('phone_enrollment_disabled')
+          expectProblem(res, 409, 'phone_enrollment_disabled')
         }
       })
       expect(calls).toBe(0)
@@ -261,21 +261,11 @@ export const sendCases: readonly SecurityCase[] = [
       "answers Stytch's unsupported-country refusal with a generic 400 that does not echo the number",
     app: ENROLMENT,
     async run(ctx) {
-      const client = await ctx.emailStep(NEWCOMER)
-      ctx.fault(UPSTREAM.smsSend, {
-        kind: 'status',
-        status: 400,
-        body: {
-          status_code: 400,
-          request_id: 'request-id-test-e10',
-          error_type: 'invalid_phone_number_country_code',
-          error_message: 'Unsupported country for +12025550188',
-          error_url: 'https://stytch.com/docs/api/errors/400',
-        },
+      const { res } = await refusedEnrolment(ctx, '+12025550188', {
+        errorType: 'invalid_phone_number_country_code',
+        message: 'Unsupported country for +12025550188',
+        requestId: 'request-id-test-e10',
       })
-      const res = await client.post('/auth/sms/send', { phoneNumber: '+12025550188' })
-      expect(res.status).toBe(400)
-      expect(res.body?.code).toBe('invalid_phone_number')
       expect(res.text).not.toContain('2025550188')
       expect(res.text).not.toContain('Unsupported country')
     },

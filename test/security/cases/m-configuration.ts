@@ -5,7 +5,7 @@ import { HOST } from '../harness/http.js'
 import { parseSetCookie } from '../harness/invariants.js'
 import { ADMIN } from '../harness/seed.js'
 import type { CaseContext, SecurityCase } from '../harness/types.js'
-import { FLOW_ROUTES, GUARDED, ORIGIN, UPSTREAM, smsCode } from './shared.js'
+import { FLOW_ROUTES, GUARDED, ORIGIN, UPSTREAM, expectAnswers, smsCode } from './shared.js'
 
 /** A request to the development host, as a browser on http://localhost writes it. */
 const LOCAL = { headers: { host: 'localhost:3000' } } as const
@@ -161,9 +161,7 @@ export const configurationCases: readonly SecurityCase[] = [
       // http or https. Cookies a sibling subdomain planted under the plain names are not read.
       for (const victim of [ctx.client({ https: false }), ctx.client()]) {
         for (const [name, value] of Object.entries(planted)) victim.jar.set(name, value)
-        const res = await victim.get('/admin')
-        expect(res.status).toBe(401)
-        expect(res.body?.code).toBe('not_signed_in')
+        await expectAnswers(victim, ['/admin'], 401, 'not_signed_in')
       }
       // Nor can a victim be handed plain cookies on the real host: plain http is refused there.
       const signIn = await ctx

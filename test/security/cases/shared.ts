@@ -1,9 +1,10 @@
 /** Constants and small helpers the case files share. */
 import { expect } from 'vitest'
+import type { Fault } from '../../../src/emulator/index.js'
 import type { Browser, HttpResponse } from '../harness/http.js'
 import { SESSION_COOKIES, isSessionCookieSet, parseSetCookie } from '../harness/invariants.js'
 import type { CaseContext } from '../harness/types.js'
-import { ADMIN, MEMBER, ORG } from '../harness/seed.js'
+import { ADMIN, MEMBER, NEWCOMER, ORG } from '../harness/seed.js'
 
 const MEMBER_ADMIN = MEMBER.admin
 const ORG_ACME = ORG.acme
@@ -76,6 +77,43 @@ export function expectNoSessionSet(res: HttpResponse): void {
   expect(res.setCookies.filter(isSessionCookieSet)).toEqual([])
 }
 
+/** A response answers `status` with the problem code `code`. */
+export function expectProblem(res: HttpResponse, status: number, code: string): void {
+  expect(res.status, res.text.slice(0, 200)).toBe(status)
+  expect(res.body?.code).toBe(code)
+}
+
+/** Both guarded pages, the one checked locally and the one checked with Stytch, answer 401. */
+export async function expectGuardsRefuse(
+  get: (path: string) => Promise<{ readonly status: number }>,
+): Promise<void> {
+  for (const path of ['/admin', '/admin/strict']) expect((await get(path)).status, path).toBe(401)
+}
+
+/** `send` is answered 401 login_required, and Stytch hears nothing of it. */
+export async function expectLoginRequiredLocally(
+  ctx: CaseContext,
+  send: () => Promise<HttpResponse>,
+): Promise<void> {
+  const before = ctx.emulator.calls()
+  expectProblem(await send(), 401, 'login_required')
+  expect(ctx.emulator.calls() - before).toBe(0)
+}
+
+/** Each of `paths`, fetched by `client`, answers `status` with the problem code `code`. */
+export async function expectAnswers(
+  client: Browser,
+  paths: readonly string[],
+  status: number,
+  code: string,
+): Promise<void> {
+  for (const path of paths) {
+    const res = await client.get(path)
+    expect(res.status, path).toBe(status)
+    expect(res.body?.code, path).toBe(code)
+  }
+}
+
 /** A response clears (Max-Age=0, empty) this cookie. */
 export function clears(res: HttpResponse, name: string): boolean {
   return res.setCookies.some((header) => {
@@ -145,6 +183,45 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
+/** Stytch answering with an error of its own shape, for `ctx.fault`. */
+export function stytchErrorFault(
+  status: number,
+  errorType: string,
+  message: string,
+  requestId: string,
+): Fault {
+  return {
+    kind: 'status',
+    status,
+    body: {
+      status_code: status,
+      request_id: requestId,
+      error_type: errorType,
+      error_message: message,
+      error_url: `https://stytch.com/docs/api/errors/${status}`,
+    },
+  }
+}
+
+/**
+ * A newcomer enrolling `phoneNumber`, which Stytch refuses with a 400 `errorType`: the library
+ * answers 400 invalid_phone_number. Returns the client (at the SMS step) and that answer.
+ */
+export async function refusedEnrolment(
+  ctx: CaseContext,
+  phoneNumber: string,
+  refusal: { readonly errorType: string; readonly message: string; readonly requestId: string },
+): Promise<{ client: Browser; res: HttpResponse }> {
+  const client = await ctx.emailStep(NEWCOMER)
+  ctx.fault(
+    UPSTREAM.smsSend,
+    stytchErrorFault(400, refusal.errorType, refusal.message, refusal.requestId),
+  )
+  const res = await client.post('/auth/sms/send', { phoneNumber })
+  expectProblem(res, 400, 'invalid_phone_number')
+  return { client, res }
+}
+
 /** A Stytch `otps/sms/authenticate` / `sessions/authenticate` success body, for `respond` faults. */
 export function grantBody(
   now: Date,
@@ -202,9 +279,10 @@ export function respellings(jwt: string): string[] {
  * lands in this case and not in a later one that counts revokes.
  */
 export async function revokedLater(ctx: CaseContext): Promise<void> {
-  await expect
-    .poll(() => ctx.app.events.some((event) => event.type === 'session_revoked'), {
-      timeout: 10_000,
-    })
-    .toBe(true)
+  // A loop, not expect.poll(): concurrent cases may not use the global expect's poll.
+  const deadline = Date.now() + 10_000
+  while (!ctx.app.events.some((event) => event.type === 'session_revoked')) {
+    if (Date.now() > deadline) throw new Error('the failed revoke was not retried within 10 s')
+    await ctx.sleep(50)
+  }
 }

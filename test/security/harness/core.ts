@@ -1,44 +1,14 @@
 /**
- * Core requests built by hand: the flow handlers of `setup()` called without a framework (a
+ * Core requests built by hand: the flow handlers of `createCore()` called without a framework (a
  * real code path, with the real Stytch port against the emulator), and how a reply reads.
  */
-import type { AuthRequest, Reply } from '../../../src/core/http.js'
-import { MfaError, isMfaError } from '../../../src/core/errors.js'
+import type { AuthRequest, Reply } from '../../../src/core/ports/framework.js'
+import { isMfaError } from '../../../src/core/errors.js'
+import { authRequest, type AuthRequestInit } from '../../helpers/auth-request.js'
 
-export interface CoreRequestInit {
-  readonly method?: string
-  readonly url?: string
-  readonly headers?: Readonly<Record<string, string | undefined>>
-  readonly body?: string | Buffer
-  readonly parsedBody?: unknown
-  readonly secure?: boolean
-  readonly ip?: string
-}
-
-export function coreRequest(init: CoreRequestInit = {}): AuthRequest {
-  const headers = new Map<string, string>()
-  for (const [name, value] of Object.entries(init.headers ?? {})) {
-    if (value !== undefined) headers.set(name.toLowerCase(), value)
-  }
-  const body = init.body === undefined ? undefined : Buffer.from(init.body)
-  if (body !== undefined && !headers.has('content-length')) {
-    headers.set('content-length', String(body.length))
-  }
-  return {
-    method: init.method ?? 'POST',
-    url: init.url ?? '/auth/x',
-    secure: init.secure ?? true,
-    ip: init.ip ?? '203.0.113.7',
-    header: (name) => headers.get(name),
-    parsedBody: init.parsedBody,
-    readBody: (limit) => {
-      const bytes = body ?? Buffer.alloc(0)
-      return bytes.length > limit
-        ? Promise.reject(new MfaError('payload_too_large'))
-        : Promise.resolve(bytes)
-    },
-    serverSession: undefined,
-  }
+/** A request from the suite's client address to a route under `/auth`. */
+export function coreRequest(init: AuthRequestInit = {}): AuthRequest {
+  return authRequest({ url: '/auth/x', ip: '203.0.113.7', ...init })
 }
 
 /** The HTTP status an adapter would send for a reply (`admitted` for a guard's `next`). */

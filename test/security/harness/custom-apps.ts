@@ -11,7 +11,7 @@ import type { Emulator } from '../../../src/emulator/index.js'
 import type { MfaEvent } from '../../../src/core/events.js'
 import { createStytchMfa } from '../../../src/express/index.js'
 import { createStytchMfa as createKoaStytchMfa } from '../../../src/koa/index.js'
-import { libraryOptions, type AppSpec, type TestApp } from '../../helpers/apps.js'
+import { koaListener, libraryOptions, type AppSpec, type TestApp } from '../../helpers/apps.js'
 
 /** The email step of `framework` with `trust proxy` / `app.proxy` off. */
 export function untrustedProxyApp(framework: string, emulator: Emulator, spec: AppSpec): TestApp {
@@ -36,12 +36,5 @@ export function untrustedProxyApp(framework: string, emulator: Emulator, spec: A
     ctx.body = await mfa.loginState(ctx)
   })
   app.use(router.routes())
-  const callback = app.callback()
-  return {
-    listener: (req, res) => {
-      void callback(req, res)
-    },
-    admitted,
-    events,
-  }
+  return { listener: koaListener(app), admitted, events }
 }

@@ -7,6 +7,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { ORIGIN } from '../../helpers/apps.js'
+import { clientHeaders, type HeaderOptions } from '../../helpers/client.js'
 import { CookieJar } from '../../helpers/cookie-jar.js'
 
 export const HOST = new URL(ORIGIN).host
@@ -28,22 +29,15 @@ export type RawResponse = HttpResponse & {
   readonly closedEarly: boolean
 }
 
-export interface BrowserOptions {
-  /** A browser navigation or form post (redirects) rather than an API client (JSON). */
-  readonly browser?: boolean
-  /** Behind the TLS proxy (`X-Forwarded-Proto: https`). @default true */
-  readonly https?: boolean
-}
+export type BrowserOptions = Omit<HeaderOptions, 'headers'>
 
-export interface SendOptions extends BrowserOptions {
+export interface SendOptions extends HeaderOptions {
   /** Send the body as a form. */
   readonly form?: boolean
   /** Send these bytes as the body (with `contentType`). */
   readonly raw?: string | Buffer
   /** `null` sends no Content-Type. */
   readonly contentType?: string | null
-  /** Extra headers; `null` removes a default one. */
-  readonly headers?: Readonly<Record<string, string | null>>
   /** Neither send nor update the jar. @default false */
   readonly noJar?: boolean
 }
@@ -109,24 +103,15 @@ export class Browser {
   }
 
   headersFor(options: SendOptions = {}): Record<string, string> {
-    const browser = options.browser ?? this.#defaults.browser ?? false
-    const https = options.https ?? this.#defaults.https ?? true
-    const headers: Record<string, string> = {
+    const kind = {
+      browser: options.browser ?? this.#defaults.browser,
+      https: options.https ?? this.#defaults.https,
+      headers: options.headers,
+    }
+    return clientHeaders(kind, {
       host: HOST,
-      origin: ORIGIN,
-      'sec-fetch-site': 'same-origin',
-      ...(https ? { 'x-forwarded-proto': 'https' } : { 'x-forwarded-proto': 'http' }),
-      ...(browser
-        ? { 'sec-fetch-mode': 'navigate', accept: 'text/html,application/xhtml+xml' }
-        : { 'sec-fetch-mode': 'cors', accept: 'application/json' }),
-    }
-    const cookie = options.noJar === true ? undefined : this.jar.header()
-    if (cookie !== undefined) headers.cookie = cookie
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (value === null) Reflect.deleteProperty(headers, name.toLowerCase())
-      else headers[name.toLowerCase()] = value
-    }
-    return headers
+      cookie: options.noJar === true ? undefined : this.jar.header(),
+    })
   }
 
   post(path: string, body?: unknown, options: SendOptions = {}): Promise<HttpResponse> {

@@ -4,7 +4,7 @@
  * organization for the enumeration cases.
  */
 import type { EmulatorSeed } from '../../../src/emulator/index.js'
-import { ADMIN, NEWCOMER, OTHER_ADMIN, PLAIN } from '../../helpers/seed.js'
+import { ADMIN, NEWCOMER, OTHER_ADMIN, PLAIN, seed } from '../../helpers/seed.js'
 
 export { ADMIN, NEWCOMER, OTHER_ADMIN, PLAIN }
 
@@ -24,35 +24,32 @@ export const MEMBER = {
 
 export const INVITED = { email: 'invited@gamma.test' } as const
 
+const ORG_IDS: Readonly<Record<string, string>> = { acme: ORG.acme, beta: ORG.beta }
+const MEMBER_IDS: Readonly<Record<string, string>> = {
+  [ADMIN.email]: MEMBER.admin,
+  [NEWCOMER.email]: MEMBER.newcomer,
+  [OTHER_ADMIN.email]: MEMBER.otherAdmin,
+  [PLAIN.email]: MEMBER.plain,
+}
+
+/** The id a seed entry is given; every entry of the shared seed has one here. */
+function idOf(ids: Readonly<Record<string, string>>, key: string): string {
+  const id = ids[key]
+  if (id === undefined)
+    throw new Error(`no fixed id for ${key}: add it to security/harness/seed.ts`)
+  return id
+}
+
 export const securitySeed: EmulatorSeed = {
   organizations: [
-    {
-      organization_id: ORG.acme,
-      organization_name: 'Acme',
-      organization_slug: 'acme',
-      mfa_policy: 'REQUIRED_FOR_ALL',
-      members: [
-        {
-          member_id: MEMBER.admin,
-          email_address: ADMIN.email,
-          mfa_phone_number: ADMIN.phone,
-          roles: ['stytch_admin'],
-        },
-        { member_id: MEMBER.newcomer, email_address: NEWCOMER.email },
-        {
-          member_id: MEMBER.otherAdmin,
-          email_address: OTHER_ADMIN.email,
-          mfa_phone_number: OTHER_ADMIN.phone,
-        },
-      ],
-    },
-    {
-      organization_id: ORG.beta,
-      organization_name: 'Beta',
-      organization_slug: 'beta',
-      mfa_policy: 'OPTIONAL',
-      members: [{ member_id: MEMBER.plain, email_address: PLAIN.email }],
-    },
+    ...seed.organizations.map((organization) => ({
+      ...organization,
+      organization_id: idOf(ORG_IDS, organization.organization_slug),
+      members: (organization.members ?? []).map((member) => ({
+        ...member,
+        member_id: idOf(MEMBER_IDS, member.email_address),
+      })),
+    })),
     {
       organization_id: ORG.gamma,
       organization_name: 'Gamma',

@@ -5,7 +5,7 @@
  */
 import type { RedisClientType } from 'redis'
 import type { Emulator, Fault } from '../../../src/emulator/index.js'
-import type { CoreFactories } from '../../../src/setup.js'
+import type { CoreHandlers } from '../../../src/setup.js'
 import type { AppSpec, TestApp } from '../../helpers/apps.js'
 import type { Member } from '../../helpers/sign-in.js'
 import type { Browser, BrowserOptions, RawResponse } from './http.js'
@@ -138,7 +138,7 @@ export interface CaseContext {
   /** A session JWT with Stytch's claims, signed as asked. */
   jwt(options?: JwtOptions): string
   /** The core handlers of a configuration, for requests built by hand (no framework). */
-  core(spec?: AppSpec): CoreFactories
+  core(spec?: AppSpec): CoreHandlers
   /** A raw HTTP/1.1 exchange with the primary app (bytes as given). */
   raw(request: string | Buffer, options?: RawOptions): Promise<RawResponse>
   /** A real Redis (started once per file, flushed for this case); only for `needs: 'redis'`. */

@@ -1,11 +1,37 @@
 /**
- * @module The Stytch port: the few Stytch B2B calls the flows need, in the library's own
- * camelCase types. It imports nothing; `sdk-adapter.ts` implements it over the official SDK.
+ * @module The Stytch port: the few Stytch B2B calls the core makes, in the core's own camelCase
+ * types, and the locales Stytch writes codes in. The core owns it; `src/stytch/sdk-adapter.ts`
+ * implements it over the official SDK.
  *
  * Every method either resolves with a value that was checked against a schema, or rejects with
- * an `MfaError` (`src/core/errors.ts`) whose code says what happened: the core never sees a
- * half-read Stytch object, a `StytchError` or a transport error.
+ * an `MfaError` whose code says what happened: the core never sees a half-read Stytch object, a
+ * `StytchError` or a transport error.
  */
+
+/** SMS locales in the `stytch` 14.2 SDK types (the docs still name only en, es, fr, pt-br). */
+export const STYTCH_SMS_LOCALES = [
+  'en',
+  'es',
+  'fr',
+  'pt-br',
+  'it',
+  'de-DE',
+  'zh-Hans',
+  'ca-ES',
+  'ja',
+  'ru',
+  'nl',
+  'pl',
+  'tr',
+  'fa',
+  'vi',
+  'cs',
+] as const
+
+export type StytchSmsLocale = (typeof STYTCH_SMS_LOCALES)[number]
+
+/** Locales of Stytch's email OTP templates. */
+export const STYTCH_EMAIL_LOCALES = ['en', 'es', 'pt-br', 'fr'] as const
 
 /** One authentication factor of a member session (`authentication_factors[]`). */
 export interface AuthenticationFactor {

@@ -2,7 +2,7 @@
  * @module The framework port: what the core needs to know about a request, and the reply it
  * hands back for the adapter to apply. Adapters translate; they decide nothing.
  */
-import type { MemberSession } from '../stytch/port.js'
+import type { MemberSession } from './stytch.js'
 
 /** A server-side session (express-session, koa-session) as the core uses it. */
 export interface ServerSession {

@@ -1,7 +1,7 @@
 /**
  * @module The port through which instances of an app tell each other about sign-outs. The
- * library ships one over Redis (`redisRevocationStore` from `stytch-b2b-mfa/redis`); any store
- * that keeps a record until it lapses and tells every listener about new ones fits.
+ * library ships one over Redis (`redisRevocationStore` from `stytch-b2b-mfa/revocations`); any
+ * store that keeps a record until it lapses and tells every listener about new ones fits.
  */
 
 /** Told about revocations, by the store, on every instance. */
