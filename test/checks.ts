@@ -5,9 +5,10 @@
  * only at what changed, and a fresh install (CI) checks everything. eslint keys its cache on each
  * file's own text: when a change to one file's types makes a typed rule fire in another file, the
  * cold run in CI (or `npm run lint`) reports it, a cached local run only once that file changes.
- * The build is not cached: tsc's incremental build does not notice a deleted dist/.
+ * The build is not cached, and starts from an empty dist/: a deleted source must not stay shipped.
  */
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -55,6 +56,7 @@ interface Result {
 }
 
 function run(check: Check): Promise<Result> {
+  if (check.name === 'build') rmSync(join(ROOT, 'dist'), { recursive: true, force: true })
   const started = performance.now()
   return new Promise((resolve) => {
     const chunks: Buffer[] = []

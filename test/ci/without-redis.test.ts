@@ -20,7 +20,10 @@ const REDIS_FILES = [
   'test/scale/two-instances.test.ts',
   'test/scale/revocation.test.ts',
   'test/example-app/redis.test.ts',
-  'test/security/suite.test.ts',
+  'test/security/suite-express5.test.ts',
+  'test/security/suite-express4.test.ts',
+  'test/security/suite-koa3.test.ts',
+  'test/security/suite-koa2.test.ts',
 ]
 /** Everything outside the security suite, and of the suite only K5 (no Redis) and K6 (Redis). */
 const NAMES = String.raw`^(?!security cases on )|^security cases on '[^']+' K[56][. ]`
@@ -95,7 +98,7 @@ describe('the Redis tests on a machine without redis-server', () => {
     const states = new Map<string, string[]>()
     for (const file of json.testResults) {
       for (const test of file.assertionResults) {
-        const key = file.name.endsWith('suite.test.ts')
+        const key = /\/security\/suite-/.test(file.name)
           ? (/ (K\d)[. ]/.exec(test.fullName)?.[1] ?? 'other')
           : 'redis file'
         states.set(key, [...(states.get(key) ?? []), test.status])

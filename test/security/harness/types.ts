@@ -1,6 +1,6 @@
 /**
  * The shape of a curated security case: data (id, category, title, app options, expectations)
- * plus one `run` function. One runner (`suite.test.ts`) executes every case on every framework
+ * plus one `run` function. The runner (`curated-suite.ts`, one `suite-*.test.ts` per framework) executes every case on every framework
  * and checks the invariants of security.md §2.0 after each.
  */
 import type { RedisClientType } from 'redis'
