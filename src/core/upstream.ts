@@ -8,7 +8,7 @@ import { MfaError, type MfaErrorCode } from './errors.js'
 import type { EmitEvent, StytchOperation } from './events.js'
 import { refusesInput } from './flows/input-refusal.js'
 import type { OperatorLog } from './logger.js'
-import type { StytchPort } from './ports/stytch.js'
+import { STYTCH_CREDENTIAL_ERROR_TYPES, type StytchPort } from './ports/stytch.js'
 
 const OPERATION_OF: Readonly<Record<keyof StytchPort, StytchOperation>> = {
   sendEmailOtp: 'otps.email.login_or_signup',
@@ -48,24 +48,16 @@ function word(value: string | undefined): string | undefined {
   return value !== undefined && /^[\w.-]{1,100}$/.test(value) ? value : undefined
 }
 
-/** Stytch's `error_type`s for a project id and secret it refuses (mirrors the Stytch adapter). */
-const CREDENTIAL_TYPES: ReadonlySet<string> = new Set([
-  'unauthorized_credentials',
-  'invalid_secret_authentication',
-  'invalid_project_id_authentication',
-  'unauthorized_project_id_live',
-  'unauthorized_project_id_test',
-  'live_id_used_in_test_environment',
-  'test_id_used_in_live_environment',
-])
-
 /**
  * Stytch refused the project id and secret themselves. By type only during requests: a 401 of
  * another type there may come from a token the client sent. On the startup check no token is
  * involved, so any 401 says it.
  */
 export function refusedCredentials(failure: UpstreamFailure, selfCheck = false): boolean {
-  if (failure.stytchErrorType !== undefined && CREDENTIAL_TYPES.has(failure.stytchErrorType)) {
+  if (
+    failure.stytchErrorType !== undefined &&
+    STYTCH_CREDENTIAL_ERROR_TYPES.has(failure.stytchErrorType)
+  ) {
     return true
   }
   return failure.stytchStatus === 401 && (selfCheck || failure.stytchErrorType === undefined)

@@ -1,5 +1,6 @@
 /** @module Stytch SDK errors → `MfaError`, duck-typed on the SDK's classes (no stytch import). */
 import { MfaError, isMfaError, type MfaErrorCode } from '../core/errors.js'
+import { STYTCH_CREDENTIAL_ERROR_TYPES } from '../core/ports/stytch.js'
 
 /** The SDK's `StytchError`: Stytch answered with a JSON error body. */
 interface StytchErrorLike {
@@ -41,17 +42,6 @@ const CODE_OF_TYPE: Readonly<Record<string, MfaErrorCode>> = {
   duplicate_member_phone_number_for_member: 'invalid_phone_number',
   member_phone_number_not_found: 'invalid_phone_number',
 }
-
-/** Stytch refusing the project id / secret pair itself: a deployment problem, not a user's. */
-const CREDENTIAL_TYPES = new Set([
-  'unauthorized_credentials',
-  'invalid_secret_authentication',
-  'invalid_project_id_authentication',
-  'unauthorized_project_id_live',
-  'unauthorized_project_id_test',
-  'live_id_used_in_test_environment',
-  'test_id_used_in_live_environment',
-])
 
 /** undici's timeout codes: the agent gave up waiting for Stytch. */
 const TIMEOUT_CODES = new Set([
@@ -142,7 +132,7 @@ function fromStytchError(error: StytchErrorLike): MfaError {
   }
   const statusText = status === undefined ? 'an error' : String(status)
   const answered = `Stytch answered ${statusText} ${type ?? 'without a known error_type'}`
-  if (type !== undefined && CREDENTIAL_TYPES.has(type)) {
+  if (type !== undefined && STYTCH_CREDENTIAL_ERROR_TYPES.has(type)) {
     const message = `Stytch refused the project id and secret (${answered}): check the options`
     return new MfaError('stytch_error', message, details)
   }

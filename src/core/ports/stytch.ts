@@ -210,3 +210,17 @@ export interface StytchPort {
   /** `POST /v1/b2b/sessions/revoke`. */
   revokeSession(input: RevokeSessionInput): Promise<void>
 }
+
+/**
+ * Stytch's `error_type`s for a project id and secret it refuses: a deployment problem, not a
+ * user's. The adapter maps them; the core names them in its log line.
+ */
+export const STYTCH_CREDENTIAL_ERROR_TYPES: ReadonlySet<string> = new Set([
+  'unauthorized_credentials',
+  'invalid_secret_authentication',
+  'invalid_project_id_authentication',
+  'unauthorized_project_id_live',
+  'unauthorized_project_id_test',
+  'live_id_used_in_test_environment',
+  'test_id_used_in_live_environment',
+])
