@@ -11,30 +11,21 @@ export interface AppProcess {
   readonly origin: string
   /** CPU time the app has used so far, in microseconds (a busy machine slows req/s, not this). */
   cpuMicros(): Promise<number>
+  /** The app's heap in use after a full garbage collection, in bytes. */
+  heapBytes(): Promise<number>
+  /** Starts the app's CPU profiler. */
+  startProfile(): Promise<void>
+  /** Stops it and writes the profile (`.cpuprofile`, for Chrome DevTools) to `file`. */
+  stopProfile(file: string): Promise<void>
   stop(): Promise<void>
 }
 
 const STARTUP_MS = 30_000
 
-export interface StartOptions {
-  /** Directory for `--cpu-prof` profiles; none when undefined. */
-  readonly cpuProfileDir?: string | undefined
-}
-
 /** Forks `bench/<file>` under tsx and waits until it listens. */
-export async function startApp(
-  name: string,
-  file: string,
-  config: AppConfig,
-  options: StartOptions = {},
-): Promise<AppProcess> {
-  const profile =
-    options.cpuProfileDir === undefined
-      ? []
-      : // One directory per app: tsx's loader thread writes a profile of its own next to it.
-        ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`]
+export async function startApp(name: string, file: string, config: AppConfig): Promise<AppProcess> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...profile],
+    execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
     // stderr is kept to explain a failure; a healthy app writes nothing worth showing.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -67,18 +58,31 @@ export async function startApp(
   return {
     name,
     origin: `http://127.0.0.1:${String(port)}`,
-    cpuMicros: () => askCpu(child),
+    cpuMicros: () => ask(child, 'cpu', (message) => message.micros),
+    heapBytes: () => ask(child, 'heap', (message) => message.bytes),
+    startProfile: async () => {
+      await ask(child, 'profiled', () => 0, { type: 'profile-start' })
+    },
+    stopProfile: async (file) => {
+      await ask(child, 'profiled', () => 0, { type: 'profile-stop', file })
+    },
     stop: () => stopChild(child),
   }
 }
 
-function askCpu(child: ChildProcess): Promise<number> {
+/** Asks the app for one reading and waits for its answer. */
+function ask<T extends 'cpu' | 'heap' | 'profiled'>(
+  child: ChildProcess,
+  type: T,
+  read: (message: Extract<ChildMessage, { type: T }>) => number,
+  question: ParentMessage = { type: type as 'cpu' | 'heap' },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: ChildMessage) => {
-      if (message.type !== 'cpu') return
+      if (message.type !== type) return
       child.off('message', onMessage)
       child.off('exit', onExit)
-      resolve(message.micros)
+      resolve(read(message as Extract<ChildMessage, { type: T }>))
     }
     const onExit = () => {
       child.off('message', onMessage)
@@ -86,7 +90,7 @@ function askCpu(child: ChildProcess): Promise<number> {
     }
     child.on('message', onMessage)
     child.once('exit', onExit)
-    child.send({ type: 'cpu' } satisfies ParentMessage)
+    child.send(question)
   })
 }
 

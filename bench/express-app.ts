@@ -8,7 +8,16 @@ import session from 'express-session'
 import { parse } from 'cookie'
 import { B2BClient } from 'stytch'
 import { createStytchMfa } from '../src/express/index.js'
-import { BODY, COOKIE_SECRET, libraryOptions, readConfig, serve } from './shared.js'
+import {
+  BODY,
+  COOKIE_SECRET,
+  SCALES,
+  SELF_UPDATE,
+  libraryOptions,
+  readConfig,
+  scalePath,
+  serve,
+} from './shared.js'
 
 const config = readConfig()
 const mfa = createStytchMfa(libraryOptions(config, 'cookie'))
@@ -65,10 +74,13 @@ const app = express()
 app.set('trust proxy', config.trustProxy)
 
 app.get('/bare', ok)
+app.get('/bare-turns', ok)
 app.get('/floor', floor, ok)
 app.get('/guarded', mfa.requireMfa(), ok)
-// The same guard: one instance serves every member of an app.
-app.get('/guarded-many', mfa.requireMfa(), ok)
+app.get('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE }), ok)
+for (const count of SCALES) {
+  app.get(scalePath(count), createStytchMfa(libraryOptions(config, 'cookie')).requireMfa(), ok)
+}
 app.get('/session-only', serverSession, ok)
 app.get('/guarded-session', serverSession, mfaServer.requireMfa(), ok)
 app.get('/naive', naiveGuard, ok)

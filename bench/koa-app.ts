@@ -5,7 +5,15 @@
 import Router from '@koa/router'
 import Koa, { type Context, type Next } from 'koa'
 import { createStytchMfa } from '../src/koa/index.js'
-import { BODY, libraryOptions, readConfig, serve } from './shared.js'
+import {
+  BODY,
+  SCALES,
+  SELF_UPDATE,
+  libraryOptions,
+  readConfig,
+  scalePath,
+  serve,
+} from './shared.js'
 
 const config = readConfig()
 const mfa = createStytchMfa(libraryOptions(config, 'cookie'))
@@ -23,10 +31,13 @@ async function floor(ctx: Context, next: Next): Promise<void> {
 const app = new Koa({ proxy: true, maxIpsCount: 1 })
 const router = new Router()
 router.get('/bare', ok)
+router.get('/bare-turns', ok)
 router.get('/floor', floor, ok)
 router.get('/guarded', mfa.requireMfa(), ok)
-// The same guard: one instance serves every member of an app.
-router.get('/guarded-many', mfa.requireMfa(), ok)
+router.get('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE }), ok)
+for (const count of SCALES) {
+  router.get(scalePath(count), createStytchMfa(libraryOptions(config, 'cookie')).requireMfa(), ok)
+}
 app.use(router.routes())
 
 const callback = app.callback()

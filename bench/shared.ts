@@ -2,7 +2,9 @@
  * @module What the bench parent and its app processes agree on: the configuration handed over
  * in the environment, the IPC messages, and the one body every route answers with.
  */
+import { writeFile } from 'node:fs/promises'
 import { createServer, type RequestListener } from 'node:http'
+import { Session } from 'node:inspector/promises'
 import type { AddressInfo } from 'node:net'
 
 /** The site the apps believe they serve; sign-in POSTs carry it as `Origin`. */
@@ -28,7 +30,35 @@ export type ChildMessage =
   | { readonly type: 'listening'; readonly port: number }
   /** CPU time (user + system) the app process has used so far, in microseconds. */
   | { readonly type: 'cpu'; readonly micros: number }
-export type ParentMessage = { readonly type: 'stop' } | { readonly type: 'cpu' }
+  /** The app's heap in use right after a full garbage collection, in bytes. */
+  | { readonly type: 'heap'; readonly bytes: number }
+  /** Profiling started, or stopped with the profile written. */
+  | { readonly type: 'profiled' }
+export type ParentMessage =
+  | { readonly type: 'stop' }
+  | { readonly type: 'cpu' }
+  | { readonly type: 'heap' }
+  /** Start the CPU profiler (the measured rounds only, not the warm-up). */
+  | { readonly type: 'profile-start' }
+  /** Stop it and write the profile to `file`. */
+  | { readonly type: 'profile-stop'; readonly file: string }
+
+/**
+ * How many distinct members take turns on the `/guarded-<n>` routes. Each route has a
+ * `createStytchMfa()` of its own (its own cache), with the default `jwtCacheSize`.
+ */
+export const SCALES = [1_000, 10_000, 100_000, 200_000] as const
+
+/**
+ * The permission of the `/guarded-permission` routes: Stytch's default `stytch_member` role grants
+ * every action on `stytch.self`, checked against the project's RBAC policy cached by the guard.
+ */
+export const SELF_UPDATE = { resource: 'stytch.self', action: 'update.info.name' } as const
+
+/** `/guarded-1k` for 1,000 members. */
+export function scalePath(count: number): string {
+  return `/guarded-${String(count / 1000)}k`
+}
 
 export function readConfig(): AppConfig {
   const raw: unknown = JSON.parse(process.env[CONFIG_ENV] ?? 'null')
@@ -61,8 +91,8 @@ export function libraryOptions(config: AppConfig, sessionStorage: 'cookie' | 'se
 }
 
 /**
- * In an app process: listens on a free loopback port, tells the parent which, and exits
- * cleanly when asked (a clean exit is what writes a `--cpu-prof` profile).
+ * In an app process: listens on a free loopback port, tells the parent which, answers the
+ * parent's questions (CPU time, heap, a CPU profile of the rounds), and exits when asked.
  */
 export function serve(listener: RequestListener): void {
   const send = process.send?.bind(process)
@@ -72,10 +102,32 @@ export function serve(listener: RequestListener): void {
     const { port } = server.address() as AddressInfo
     send({ type: 'listening', port } satisfies ChildMessage)
   })
+  const profiler = new Session()
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'cpu') {
+    if (message.type === 'profile-start') {
+      profiler.connect()
+      void profiler
+        .post('Profiler.enable')
+        .then(() => profiler.post('Profiler.start'))
+        .then(() => send({ type: 'profiled' } satisfies ChildMessage))
+    } else if (message.type === 'profile-stop') {
+      void profiler
+        .post('Profiler.stop')
+        .then(({ profile }) => writeFile(message.file, JSON.stringify(profile)))
+        .then(() => {
+          profiler.disconnect()
+          send({ type: 'profiled' } satisfies ChildMessage)
+        })
+    } else if (message.type === 'cpu') {
       const { user, system } = process.cpuUsage()
       send({ type: 'cpu', micros: user + system } satisfies ChildMessage)
+    } else if (message.type === 'heap') {
+      const { gc } = globalThis
+      if (gc === undefined) throw new Error('the app must run with --expose-gc')
+      // Twice: objects with finalizers need a second pass.
+      gc()
+      gc()
+      send({ type: 'heap', bytes: process.memoryUsage().heapUsed } satisfies ChildMessage)
     } else {
       server.closeAllConnections()
       server.close(() => process.exit(0))

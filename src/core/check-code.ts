@@ -3,11 +3,11 @@
  * sees the code, Stytch's verdict on it, and an `otp_failed` event for every refusal.
  */
 import { MfaError } from './errors.js'
-import type { EmitEvent } from './events.js'
+import type { CodeChannel, EmitEvent } from './events.js'
 import type { Attempt, Limits } from './limits.js'
 
 export interface CodeCheck<T> {
-  readonly channel: 'email' | 'sms'
+  readonly channel: CodeChannel
   readonly ip: string | undefined
   /** Who the code was for, when the step knows (the SMS step always does). */
   readonly member?: { readonly memberId: string; readonly organizationId: string }

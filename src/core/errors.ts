@@ -27,13 +27,31 @@ export const MFA_ERRORS = {
     name: 'InvalidPhoneNumber',
     status: 400,
     message: 'This phone number cannot receive codes. Use a number in E.164 form.',
-    doc: 'The phone number is not a valid E.164 number, or not in an allowed country.',
+    doc: 'The phone number is not a valid E.164 mobile number, or not in an allowed country.',
   },
   phone_enrollment_disabled: {
     name: 'PhoneEnrollmentDisabled',
     status: 409,
     message: 'This account has no phone number for codes. Ask an administrator.',
     doc: 'The member has no phone number and the app does not allow enrolment.',
+  },
+  mfa_method_not_allowed: {
+    name: 'MfaMethodNotAllowed',
+    status: 403,
+    message: 'Your organization does not allow this kind of second factor. Choose another.',
+    doc: "The organization's `allowed_mfa_methods` do not include this second factor.",
+  },
+  totp_not_enrolled: {
+    name: 'TotpNotEnrolled',
+    status: 409,
+    message: 'This account has no authenticator app. Set one up first.',
+    doc: 'A TOTP or recovery code for a member without a (confirmed) authenticator app.',
+  },
+  totp_already_enrolled: {
+    name: 'TotpAlreadyEnrolled',
+    status: 409,
+    message: 'An authenticator app is already set up, or waiting for its first code.',
+    doc: 'Enrolment for a member whose authenticator app is active or awaits its first code.',
   },
   unsupported_media_type: {
     name: 'UnsupportedMediaType',
@@ -93,7 +111,7 @@ export const MFA_ERRORS = {
     name: 'Forbidden',
     status: 403,
     message: 'You do not have access to this page.',
-    doc: 'Signed in with MFA, but the organization or role is not allowed on this route.',
+    doc: 'Signed in with MFA, but the organization, role or permissions do not fit the route.',
   },
   otp_invalid: {
     name: 'OtpInvalid',
@@ -124,6 +142,12 @@ export const MFA_ERRORS = {
     status: 503,
     message: 'This page is not available right now. Try again.',
     doc: 'The revocation store (Redis) has not delivered the sign-outs on record yet.',
+  },
+  rbac_policy_unavailable: {
+    name: 'RbacPolicyUnavailable',
+    status: 503,
+    message: 'This page is not available right now. Try again.',
+    doc: "The route needs a permission and Stytch's RBAC policy could not be fetched.",
   },
   stytch_error: {
     name: 'StytchError',

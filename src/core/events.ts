@@ -26,21 +26,34 @@ export type StytchOperation =
   /** Local verification of a session JWT; it fails upstream only when the JWKS cannot be used. */
   | 'sessions.authenticate_jwt_local'
   | 'sessions.revoke'
+  | 'totps.create'
+  | 'totps.authenticate'
+  | 'recovery_codes.recover'
+  | 'recovery_codes.rotate'
+  | 'rbac.policy'
+  | 'rbac.organizations.get_org_policy'
+
+/** How a code reached (or was made by) the member: `totp` is an authenticator app. */
+export type CodeChannel = 'email' | 'sms' | 'totp' | 'recovery_code'
 
 /** Every event the library reports through `onEvent`. */
 export type MfaEvent =
   | (EventBase & { readonly type: 'otp_sent'; readonly channel: 'email' | 'sms' })
   | (EventBase & {
       readonly type: 'otp_verified'
-      readonly channel: 'email' | 'sms'
+      readonly channel: CodeChannel
       /** True when the member is now signed in with MFA (or the org needs none). */
       readonly signedIn: boolean
     })
   | (EventBase & {
       readonly type: 'otp_failed'
-      readonly channel: 'email' | 'sms'
+      readonly channel: CodeChannel
       readonly code: MfaErrorCode
     })
+  /** The member confirmed a new authenticator app with its first code. */
+  | (EventBase & { readonly type: 'totp_enrolled' })
+  /** The member's recovery codes were replaced; the old ones stopped working. */
+  | (EventBase & { readonly type: 'recovery_codes_rotated' })
   | (EventBase & { readonly type: 'mfa_denied'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'request_refused'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'session_refreshed' })

@@ -19,3 +19,12 @@ export const returnToField = z.string().max(2048).optional()
 
 /** A phone number as typed; checked by `checkPhoneNumber`. */
 export const phoneField = z.string().min(1).max(32)
+
+/**
+ * A recovery code as Stytch issues them, `xxxx-xxxx-xxxx` (letters and digits), read without
+ * regard to case. Anything else is refused before Stytch sees it.
+ */
+export const recoveryCodeField = z
+  .string()
+  .regex(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/)
+  .transform((value) => value.toLowerCase())

@@ -9,6 +9,7 @@ import { isLogger, type MfaLogger } from './logger.js'
 import type { LimitStore } from './ports/limit-store.js'
 import type { RevocationStore } from './ports/revocation-store.js'
 import { STYTCH_SMS_LOCALES } from './ports/stytch.js'
+import { SECOND_FACTORS } from './second-factor.js'
 
 const localPath = z
   .string()
@@ -188,8 +189,13 @@ export const mfaOptionsSchema = z.strictObject({
       { message: 'must be a revocation store, e.g. redisRevocationStore(client)' },
     )
     .optional(),
-  /** How many verified session JWTs are remembered (oldest evicted). @default 10000 */
-  jwtCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
+  /**
+   * How many verified member sessions each instance remembers, each until its JWT expires (about
+   * 600 bytes apiece, docs/performance.md). When it is full of live sessions, a new one is
+   * verified on each request until an entry lapses. Size it to the members active within a JWT's
+   * lifetime (5 minutes at Stytch); `0` turns it off. @default 100000
+   */
+  jwtCacheSize: z.number().int().min(0).max(10_000_000).default(100_000),
   /**
    * Where operators' messages go: any object with `warn(message)` and `error(message)` taking a
    * string (`console`, pino, winston), or `false` for none. It gets an error line when a Stytch
@@ -247,11 +253,50 @@ export function factoryOptionsSchema<S extends z.ZodType>(stytch: S) {
   })
 }
 
+const permissionName = z
+  .string()
+  .min(1)
+  .regex(/^\S(.*\S)?$/, 'must not start or end with a space')
+/** One permission a route needs: an action on a resource of the RBAC policy. */
+const permissionSchema = z.strictObject({
+  /** The `resource_id`, e.g. `documents` or `stytch.member`. */
+  resource: permissionName,
+  /** One action of the resource, e.g. `read`; a role's `*` grants it. */
+  action: permissionName.refine(
+    (action) => action !== '*',
+    'must name one action: `*` stands for every action in a role, not in a route',
+  ),
+})
+
+export type RequiredPermission = z.output<typeof permissionSchema>
+
+const permissionOption = z
+  .union([permissionSchema, z.array(permissionSchema).min(1)], {
+    // The union's own message is "Invalid input": say what is wrong in the shape that was given.
+    error: (issue) => {
+      const [first] = issue.errors[Array.isArray(issue.input) ? 1 : 0] ?? []
+      if (first === undefined) return undefined
+      return first.path.length === 0 ? first.message : `${first.path.join('.')}: ${first.message}`
+    },
+  })
+  .transform((value): readonly RequiredPermission[] => (Array.isArray(value) ? value : [value]))
+
 export const requireMfaOptionsSchema = z
   .strictObject({
     /**
-     * Largest age of the SMS factor (`last_authenticated_at`): `"10m"`, `"12h"` or seconds.
-     * When omitted, any SMS factor on a valid session is enough.
+     * The second factors the route accepts: `sms` (a code by SMS), `totp` (an authenticator app),
+     * `recovery_code` (a sign-in with one of the codes given at TOTP enrolment, which proves the
+     * member kept them, not that they hold the device). A session passes with any of them.
+     * @default ['sms', 'totp', 'recovery_code']
+     */
+    factors: z
+      .array(z.enum(SECOND_FACTORS))
+      .min(1)
+      .readonly()
+      .default(['sms', 'totp', 'recovery_code']),
+    /**
+     * Largest age of the newest accepted second factor (its `last_authenticated_at`): `"10m"`,
+     * `"12h"` or seconds. When omitted, any accepted factor on a valid session is enough.
      */
     maxAge: durationSeconds.optional(),
     /**
@@ -278,6 +323,14 @@ export const requireMfaOptionsSchema = z
     /** Roles of which the member needs at least one. When omitted, any role. */
     roles: z.array(z.string().min(1)).min(1).optional(),
     /**
+     * Permissions the member needs, all of them: `{ resource, action }` or a list of them. One is
+     * granted when a role of the session (from the verified JWT) lists the action, or `*`, on the
+     * resource in the project's RBAC policy or in the organization's own roles; names compare
+     * exactly, case included. The policy is fetched at startup and kept fresh in the background:
+     * no Stytch call per request. When omitted, no permission is checked.
+     */
+    permission: permissionOption.optional(),
+    /**
      * Check the session with Stytch on every request (revocation takes effect at once) instead
      * of trusting a verified JWT until it expires (at most 5 minutes).
      * @default false
@@ -301,6 +354,22 @@ export const handlerOptionsSchema = z
 
 export type HandlerOptions = z.input<typeof handlerOptionsSchema>
 export type HandlerConfig = z.output<typeof handlerOptionsSchema>
+
+/** Options of `rotateRecoveryCodes()`. */
+export const rotateRecoveryCodesOptionsSchema = z
+  .strictObject({
+    /**
+     * Largest age of the session's newest second factor for new recovery codes to be handed
+     * out: `"10m"`, `"12h"` or seconds. A stolen session cookie alone must not yield codes
+     * that sign in anywhere. @default '10m'
+     */
+    maxAge: durationSeconds.default(600),
+    /** Overrides the factory's `respondWith` for this route. */
+    respondWith: respondWith.optional(),
+  })
+  .prefault({})
+
+export type RotateRecoveryCodesConfig = z.output<typeof rotateRecoveryCodesOptionsSchema>
 
 /**
  * Parses options with `schema`, throwing a `configuration_error` whose message names each bad

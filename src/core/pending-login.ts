@@ -24,6 +24,19 @@ const emailStage = z.object({
   returnTo: z.string().optional(),
 })
 
+const mfaMethod = z.enum(['sms_otp', 'totp'])
+
+/**
+ * An authenticator app created but not yet confirmed with a code. Its recovery codes wait here,
+ * sealed, to be shown once when the first code confirms it; nowhere else keeps them.
+ */
+const totpEnrolment = z.object({
+  registrationId: z.string().min(1),
+  /** For a page that draws the QR code itself (`loginState()`); the member's own secret. */
+  secret: z.string().min(1),
+  recoveryCodes: z.array(z.string()),
+})
+
 const mfaStage = z.object({
   stage: z.literal('mfa'),
   intermediateSessionToken: z.string().min(1),
@@ -35,12 +48,26 @@ const mfaStage = z.object({
   phoneHint: z.string().optional(),
   hasPhone: z.boolean(),
   returnTo: z.string().optional(),
+  /** The second factors the organization allows this member; absent: both. */
+  methods: z.array(mfaMethod).optional(),
+  /** The member has an authenticator app. */
+  hasTotp: z.boolean().optional(),
+  defaultMethod: mfaMethod.optional(),
+  totpEnrolment: totpEnrolment.optional(),
 })
 
-const pendingSchema = z.discriminatedUnion('stage', [emailStage, mfaStage])
+/** A signed-in member setting up an authenticator app, bound to that very session. */
+const stepUpEnrolmentStage = z.object({
+  stage: z.literal('totp_enrolment'),
+  memberSessionId: z.string().min(1),
+  totpEnrolment,
+})
+
+const pendingSchema = z.discriminatedUnion('stage', [emailStage, mfaStage, stepUpEnrolmentStage])
 
 export type PendingLogin = z.output<typeof pendingSchema>
 export type PendingMfa = z.output<typeof mfaStage>
+export type TotpEnrolment = z.output<typeof totpEnrolment>
 
 export type PendingRead =
   | { readonly state: 'absent' | 'duplicate' | 'invalid' }

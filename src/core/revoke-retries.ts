@@ -4,7 +4,8 @@
  * store, by every instance): a failed revoke must not leave a copied cookie alive at Stytch.
  */
 import type { EmitEvent } from './events.js'
-import type { MemberSession, StytchPort } from './ports/stytch.js'
+import type { StytchPort } from './ports/stytch.js'
+import type { KnownSession } from './verified-sessions.js'
 
 /** Waits between tries: doubling from one second, at most a minute. */
 const FIRST_DELAY_MS = 1000
@@ -13,7 +14,7 @@ const LONGEST_DELAY_MS = 60_000
 const CAPACITY = 10_000
 
 interface Pending {
-  readonly session: MemberSession
+  readonly session: KnownSession
   delayMs: number
   timer: NodeJS.Timeout | undefined
 }
@@ -36,7 +37,7 @@ export class RevokeRetries {
   }
 
   /** Tries again later to revoke `session` at Stytch, until it confirms or the session lapses. */
-  schedule(session: MemberSession): void {
+  schedule(session: KnownSession): void {
     const id = session.memberSessionId
     if (this.#pending.has(id)) return
     if (this.#pending.size >= CAPACITY) {
@@ -55,7 +56,7 @@ export class RevokeRetries {
 
   async #try(id: string, pending: Pending): Promise<void> {
     const { session } = pending
-    if (session.expiresAt.getTime() <= this.#nowMs()) {
+    if (session.expiresAtMs <= this.#nowMs()) {
       this.#pending.delete(id)
       return
     }

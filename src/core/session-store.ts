@@ -15,6 +15,8 @@ import type { SessionGrant } from './ports/stytch.js'
 export interface SessionTokens {
   readonly sessionToken: string | undefined
   readonly sessionJwt: string | undefined
+  /** The verifier's key for `sessionJwt`, when the reader worked it out already. */
+  readonly sessionJwtKey?: string | undefined
 }
 
 export type SessionRead =
@@ -118,23 +120,41 @@ function readTokenCookies(header: string | undefined, secure: boolean): SessionR
 /** Headers remembered per set of names; longer headers are read every time (≤ 8 MB in all). */
 const REMEMBERED_HEADERS = 1000
 const LONGEST_REMEMBERED_HEADER = 4096
+/**
+ * A header is remembered when it comes back while still among the last 1,000 seen: past that
+ * many clients taking turns, none would be asked for again before being pushed out.
+ */
+const SECOND_SIGHT = { keepOnSecondSight: true } as const
 
 /**
- * What recent `Cookie` headers read as, for the guards of one instance. A client sends the same
- * header request after request, and comparing it with the remembered one costs less than
- * reading it again (docs/performance.md). Each entry keeps the first header, which its token
- * strings are slices of.
+ * What recent `Cookie` headers read as, for the guards of one instance, with the key of the JWT
+ * they carry. A client sends the same header request after request, and comparing it with the
+ * remembered one costs less than reading it and hashing its JWT again (docs/performance.md).
+ * Each entry keeps the first header, which its token strings are slices of.
  */
 export class RecentCookieReads {
-  readonly #secure = new StringCache<SessionRead>(REMEMBERED_HEADERS)
-  readonly #plain = new StringCache<SessionRead>(REMEMBERED_HEADERS)
+  readonly #secure = new StringCache<SessionRead>(REMEMBERED_HEADERS, SECOND_SIGHT)
+  readonly #plain = new StringCache<SessionRead>(REMEMBERED_HEADERS, SECOND_SIGHT)
+  readonly #keyOf: (sessionJwt: string) => string
+
+  /** @param keyOf the verifier's key for a JWT. */
+  constructor(keyOf: (sessionJwt: string) => string) {
+    this.#keyOf = keyOf
+  }
 
   read(header: string | undefined, secure: boolean): SessionRead {
     if (header === undefined) return ABSENT
     const recent = secure ? this.#secure : this.#plain
     const known = recent.get(header)
     if (known !== undefined) return known
-    const read = readTokenCookies(header, secure)
+    let read = readTokenCookies(header, secure)
+    if (read.state === 'present') {
+      const { tokens } = read
+      const { sessionJwt } = tokens
+      if (sessionJwt !== undefined) {
+        read = { state: 'present', tokens: { ...tokens, sessionJwtKey: this.#keyOf(sessionJwt) } }
+      }
+    }
     if (header.length <= LONGEST_REMEMBERED_HEADER) recent.set(header, read)
     return read
   }

@@ -1,7 +1,7 @@
 /**
  * @module Verifying member sessions for `requireMfa()`. A JWT verified locally is remembered
- * until it expires (bounded memory, oldest first out), so a steady stream of requests makes no
- * Stytch call; an expired JWT is refreshed once through Stytch, shared by concurrent requests.
+ * until it expires (verified-sessions.ts), so a steady stream of requests makes no Stytch call;
+ * an expired JWT is refreshed once through Stytch, shared by concurrent requests.
  * Signed-out sessions are refused by their id (see revocations.ts), and credentials that did
  * not verify reach Stytch only within a per-client budget and once per refusal.
  */
@@ -10,10 +10,11 @@ import { MfaError } from './errors.js'
 import type { Revocations } from './revocations.js'
 import { RecentCookieReads, type SessionTokens } from './session-store.js'
 import { StringCache } from './string-cache.js'
-import type { MemberSession, SessionGrant, StytchPort } from './ports/stytch.js'
+import { VerifiedSessions, credentialKey, type KnownSession } from './verified-sessions.js'
+import type { SessionGrant, StytchPort } from './ports/stytch.js'
 
 export interface Verified {
-  readonly memberSession: MemberSession
+  readonly session: KnownSession
   /** New tokens to write back, when Stytch refreshed the session. */
   readonly refreshed: SessionGrant | undefined
 }
@@ -31,12 +32,6 @@ export interface VerifyOptions {
  * rejects (`rate_limited`); resolves with a function that gives the point back.
  */
 export type UnverifiedCallBudget = (ip: string | undefined) => Promise<() => Promise<void>>
-
-interface Remembered {
-  readonly memberSession: MemberSession
-  /** Epoch ms until which the verification may be reused. */
-  readonly until: number
-}
 
 /** Credentials Stytch refused are refused here without asking again for this long. */
 const REFUSED_FOR_MS = 10 * 60 * 1000
@@ -63,12 +58,15 @@ export class SessionVerifier {
   readonly #revocations: Revocations
   readonly #beforeUnverifiedCall: UnverifiedCallBudget
   /** Verified JWTs, each until it expires. */
-  readonly #verified: StringCache<Remembered>
-  /** Tokens (or JWTs) Stytch said belong to no session, with the epoch ms until refused. */
+  readonly #verified: VerifiedSessions
+  /**
+   * Digests of tokens (or JWTs) Stytch said belong to no session, with the epoch ms until
+   * refused: a digest, so a refused credential keeps no request string alive.
+   */
   readonly #refused = new StringCache<number>(REFUSED_CAPACITY)
   readonly #refreshing = new Map<string, Promise<SessionGrant>>()
   /** The `Cookie` headers this instance's guards read lately, with what they read as. */
-  readonly recentCookieReads = new RecentCookieReads()
+  readonly recentCookieReads = new RecentCookieReads(credentialKey)
 
   constructor(
     port: StytchPort,
@@ -78,7 +76,7 @@ export class SessionVerifier {
     beforeUnverifiedCall: UnverifiedCallBudget,
   ) {
     this.#port = port
-    this.#verified = new StringCache(capacity)
+    this.#verified = new VerifiedSessions(capacity)
     this.#now = now
     this.#revocations = revocations
     this.#beforeUnverifiedCall = beforeUnverifiedCall
@@ -88,10 +86,10 @@ export class SessionVerifier {
    * The session of a JWT verified earlier and still inside its window, without waiting: the
    * path nearly every guarded request takes. `undefined` means "ask `verify()`", never "refused".
    */
-  recall(tokens: SessionTokens, now: number): MemberSession | undefined {
+  recall(tokens: SessionTokens, now: number): KnownSession | undefined {
     const { sessionJwt } = tokens
     if (sessionJwt === undefined) return undefined
-    const session = this.#remembered(sessionJwt, now)
+    const session = this.#verified.get(tokens.sessionJwtKey ?? credentialKey(sessionJwt), now)
     if (session === undefined) return undefined
     if (!this.#revocations.empty && this.#revocations.has(session.memberSessionId, now)) {
       return undefined
@@ -109,32 +107,33 @@ export class SessionVerifier {
     this.#revocations.assertSynced()
     const { sessionToken, sessionJwt } = tokens
     const now = this.#now().getTime()
-    let local: MemberSession | undefined
+    let local: KnownSession | undefined
     if (sessionJwt !== undefined) {
       if (!isCanonicalJwt(sessionJwt)) {
         throw new MfaError('not_signed_in', 'The session JWT is not canonical base64url')
       }
-      local = this.#remembered(sessionJwt, now) ?? (await this.#verifyLocally(sessionJwt, now))
+      const key = tokens.sessionJwtKey ?? credentialKey(sessionJwt)
+      local = this.#verified.get(key, now) ?? (await this.#verifyLocally(sessionJwt, key, now))
       if (local !== undefined) this.#refuseIfRevoked(local, now)
       if (local !== undefined && !options.checkWithStytch) {
-        return { memberSession: local, refreshed: undefined }
+        return { session: local, refreshed: undefined }
       }
     }
     const key = sessionToken ?? sessionJwt
     if (key === undefined) throw new MfaError('not_signed_in')
     let giveBack: (() => Promise<void>) | undefined
     if (local === undefined) {
-      const refusedUntil = this.#refused.get(key)
+      const refusedUntil = this.#refused.get(credentialKey(key))
       if (refusedUntil !== undefined && refusedUntil > now) {
         throw new MfaError('not_signed_in', 'Stytch refused these credentials a moment ago')
       }
       giveBack = await this.#beforeUnverifiedCall(options.ip)
     }
-    const grant = await this.#refresh(tokens, key, !options.checkWithStytch)
+    const { grant, session } = await this.#refresh(tokens, key, !options.checkWithStytch)
     void giveBack?.()
-    this.#refuseIfRevoked(grant.memberSession, this.#now().getTime())
+    this.#refuseIfRevoked(session, this.#now().getTime())
     return {
-      memberSession: grant.memberSession,
+      session,
       refreshed:
         grant.sessionJwt === sessionJwt && grant.sessionToken === sessionToken ? undefined : grant,
     }
@@ -142,39 +141,39 @@ export class SessionVerifier {
 
   /**
    * Remembers the JWT of a session Stytch itself just returned (so its first request is free),
-   * until the JWT's own `exp`: the same window a local verification would give it.
+   * until the JWT's own `exp`: the same window a local verification would give it. Returns the
+   * session as the guard reads it, remembered or not.
    */
-  remember(grant: SessionGrant): void {
+  remember(grant: SessionGrant): KnownSession {
     let exp: number | undefined
     try {
       exp = decodeJwt(grant.sessionJwt).exp
     } catch {
-      return
+      exp = undefined
     }
-    if (exp === undefined) return
-    const until = Math.min(exp * 1000, grant.memberSession.expiresAt.getTime())
-    this.#store(grant.sessionJwt, grant.memberSession, until)
+    const now = this.#now().getTime()
+    // Without an `exp` the JWT is not remembered: the next request verifies it.
+    const until =
+      exp === undefined ? now : Math.min(exp * 1000, grant.memberSession.expiresAt.getTime())
+    return this.#verified.set(credentialKey(grant.sessionJwt), grant.memberSession, until, now)
   }
 
-  /** The session of a JWT verified before, while its window lasts. */
-  #remembered(sessionJwt: string, now: number): MemberSession | undefined {
-    const known = this.#verified.get(sessionJwt)
-    return known !== undefined && known.until > now ? known.memberSession : undefined
-  }
-
-  #refuseIfRevoked(session: MemberSession, now: number): void {
+  #refuseIfRevoked(session: KnownSession, now: number): void {
     if (this.#revocations.has(session.memberSessionId, now)) {
       throw new MfaError('not_signed_in', 'The session was signed out')
     }
   }
 
-  async #verifyLocally(sessionJwt: string, now: number): Promise<MemberSession | undefined> {
+  async #verifyLocally(
+    sessionJwt: string,
+    key: string,
+    now: number,
+  ): Promise<KnownSession | undefined> {
     try {
       const { memberSession, jwtExpiresAt } = await this.#port.verifySessionJwt(sessionJwt)
       const until = Math.min(jwtExpiresAt.getTime(), memberSession.expiresAt.getTime())
       if (until <= now) return undefined
-      this.#store(sessionJwt, memberSession, until)
-      return memberSession
+      return this.#verified.set(key, memberSession, until, now)
     } catch (error) {
       // An expired or invalid JWT goes to Stytch; trouble reaching the JWKS fails closed.
       if (error instanceof MfaError && error.code === 'not_signed_in') return undefined
@@ -187,7 +186,11 @@ export class SessionVerifier {
    * request is not: joining a call that started before this request could miss a revocation
    * made in between.
    */
-  async #refresh(tokens: SessionTokens, key: string, share: boolean): Promise<SessionGrant> {
+  async #refresh(
+    tokens: SessionTokens,
+    key: string,
+    share: boolean,
+  ): Promise<{ grant: SessionGrant; session: KnownSession }> {
     const credential =
       tokens.sessionToken === undefined ? { sessionJwt: key } : { sessionToken: key }
     let pending = share ? this.#refreshing.get(key) : undefined
@@ -203,18 +206,13 @@ export class SessionVerifier {
       grant = await pending
     } catch (error) {
       if (error instanceof MfaError && error.code === 'not_signed_in') {
-        this.#refused.set(key, this.#now().getTime() + REFUSED_FOR_MS)
+        this.#refused.set(credentialKey(key), this.#now().getTime() + REFUSED_FOR_MS)
       }
       throw error
     }
     if (grant.memberSession.expiresAt.getTime() <= this.#now().getTime()) {
       throw new MfaError('not_signed_in', 'The Stytch session has expired')
     }
-    this.remember(grant)
-    return grant
-  }
-
-  #store(sessionJwt: string, memberSession: MemberSession, until: number): void {
-    this.#verified.set(sessionJwt, { memberSession, until })
+    return { grant, session: this.remember(grant) }
   }
 }

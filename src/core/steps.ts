@@ -10,7 +10,16 @@ import { sendEmailOtpHandler } from './flows/send-email-otp.js'
 import { sendSmsOtpHandler } from './flows/send-sms-otp.js'
 import { verifyEmailOtpHandler } from './flows/verify-email-otp.js'
 import { verifySmsOtpHandler } from './flows/verify-sms-otp.js'
-import { handlerOptionsSchema, parseOptions, requireMfaOptionsSchema } from './options.js'
+import { enrolTotpHandler } from './flows/enrol-totp.js'
+import { verifyTotpHandler } from './flows/verify-totp.js'
+import { recoverWithCodeHandler } from './flows/recover-with-code.js'
+import { rotateRecoveryCodesHandler } from './flows/rotate-recovery-codes.js'
+import {
+  handlerOptionsSchema,
+  parseOptions,
+  requireMfaOptionsSchema,
+  rotateRecoveryCodesOptionsSchema,
+} from './options.js'
 
 interface Step<S extends z.ZodType> {
   readonly options: S
@@ -33,6 +42,14 @@ export const STEPS = {
   sendSmsOtp: step(handlerOptionsSchema, sendSmsOtpHandler),
   /** `POST` code: completes MFA and stores the member session. */
   verifySmsOtp: step(handlerOptionsSchema, verifySmsOtpHandler),
+  /** `POST`: creates an authenticator-app registration; answers its QR code and secret. */
+  enrolTotp: step(handlerOptionsSchema, enrolTotpHandler),
+  /** `POST` code: completes MFA with the app, or confirms its enrolment (recovery codes, once). */
+  verifyTotp: step(handlerOptionsSchema, verifyTotpHandler),
+  /** `POST` recoveryCode: completes MFA with a single-use recovery code. */
+  recoverWithCode: step(handlerOptionsSchema, recoverWithCodeHandler),
+  /** `POST`, signed in with a fresh second factor: new recovery codes, the old ones dead. */
+  rotateRecoveryCodes: step(rotateRecoveryCodesOptionsSchema, rotateRecoveryCodesHandler),
   /** Admits only a verified member session with a (fresh enough) SMS factor. */
   requireMfa: step(requireMfaOptionsSchema, requireMfaHandler),
   /** `POST`: revokes the session at Stytch and clears everything the library stored. */

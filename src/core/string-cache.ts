@@ -24,13 +24,26 @@ function keyOf(text: string): number {
   return key & 0x3fffffff
 }
 
+export interface StringCacheOptions {
+  /**
+   * Keep a string only the second time it is offered while its key is among the last `capacity`
+   * offered: strings that come back soon are kept, and a stream of strings that never come back
+   * in time (more clients taking turns than the capacity) costs a number each, not an entry
+   * that holds the string until it is pushed out.
+   */
+  readonly keepOnSecondSight?: boolean
+}
+
 export class StringCache<V> {
   readonly #entries = new Map<number, Entry<V>>()
   readonly #capacity: number
+  /** Keys offered once lately, oldest first (with `keepOnSecondSight`). */
+  readonly #offered: Set<number> | undefined
 
   /** @param capacity entries kept at most; 0 keeps none. */
-  constructor(capacity: number) {
+  constructor(capacity: number, options: StringCacheOptions = {}) {
     this.#capacity = capacity
+    this.#offered = options.keepOnSecondSight === true ? new Set() : undefined
   }
 
   get(text: string): V | undefined {
@@ -41,6 +54,15 @@ export class StringCache<V> {
   set(text: string, value: V): void {
     if (this.#capacity === 0) return
     const key = keyOf(text)
+    const offered = this.#offered
+    if (offered !== undefined && !this.#entries.has(key) && !offered.delete(key)) {
+      offered.add(key)
+      if (offered.size > this.#capacity) {
+        const oldest = offered.values().next()
+        if (oldest.done !== true) offered.delete(oldest.value)
+      }
+      return
+    }
     this.#entries.delete(key)
     this.#entries.set(key, { text, value })
     if (this.#entries.size > this.#capacity) {

@@ -19,6 +19,12 @@ const OPERATION_OF: Readonly<Record<keyof StytchPort, StytchOperation>> = {
   authenticateSession: 'sessions.authenticate',
   verifySessionJwt: 'sessions.authenticate_jwt_local',
   revokeSession: 'sessions.revoke',
+  createTotp: 'totps.create',
+  authenticateTotp: 'totps.authenticate',
+  recoverWithRecoveryCode: 'recovery_codes.recover',
+  rotateRecoveryCodes: 'recovery_codes.rotate',
+  getRbacPolicy: 'rbac.policy',
+  getOrganizationRbacPolicy: 'rbac.organizations.get_org_policy',
 }
 
 /** Codes that say something is wrong between the library and Stytch, not with the user. */

@@ -3,18 +3,29 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Delays } from './faults.js'
 import { randomCode } from './ids.js'
-import { createSigningKey, createSigningKeySync, signAnything, type SigningKey } from './jwt.js'
+import {
+  createSigningKey,
+  createSigningKeySync,
+  signAnything,
+  signingKeyFrom,
+  type SigningKey,
+} from './jwt.js'
 import type { EmulatorContext } from './router.js'
 import { controlRoutes } from './routes-emulator-control.js'
+import { mfaRoutes } from './routes-mfa.js'
 import { organizationRoutes } from './routes-organizations.js'
 import { emailOtpRoutes } from './routes-otps-email.js'
 import { smsOtpRoutes } from './routes-otps-sms.js'
+import { discoveryRoutes } from './routes-discovery.js'
+import { rbacRoutes } from './routes-rbac.js'
 import { sessionRoutes } from './routes-sessions.js'
+import { sessionExchangeRoutes } from './routes-sessions-exchange.js'
 import { parseSeed } from './seed.js'
-import { memberJson, organizationJson } from './serialize.js'
+import { memberJsonIn, organizationJson } from './serialize.js'
 import { createEmulatorServer } from './server.js'
 import { SessionJwts } from './session-jwt.js'
 import { EmulatorState } from './state.js'
+import { currentTotpCode, memberFor, unusedRecoveryCodes } from './totp-peek.js'
 import type { Emulator, EmulatorOptions, SignSessionJwtOptions } from './types.js'
 
 /** Project id used when none is given (a test-environment id, as the SDK expects). */
@@ -61,7 +72,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     generateCode: options.generateCode ?? randomCode,
     onMessage: options.onMessage,
   })
-  const signingKey = await createSigningKey()
+  const signingKey =
+    options.signingKey === undefined
+      ? await createSigningKey()
+      : signingKeyFrom(options.signingKey.kid, options.signingKey.privateKeyPem)
   const ctx: EmulatorContext = {
     state,
     jwts: new SessionJwts(signingKey, projectId),
@@ -75,6 +89,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...emailOtpRoutes(ctx),
       ...smsOtpRoutes(ctx),
       ...sessionRoutes(ctx),
+      ...sessionExchangeRoutes(ctx),
+      ...discoveryRoutes(ctx),
+      ...rbacRoutes(ctx),
+      ...mfaRoutes(ctx),
       ...controlRoutes(ctx),
     ],
     state,
@@ -111,9 +129,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     calls: (path) => state.calls(path),
     sessionsMinted: () => state.sessions.mintedCount(),
-    createOrganization: (input) => organizationJson(state.directory.createOrganization(input)),
-    createMember: (organization, input) =>
-      memberJson(state.directory.createMember(state.directory.organization(organization), input)),
+    createOrganization: (input) => {
+      const customRoles = state.rbac.organizationRoles(input.custom_roles ?? [])
+      return organizationJson(
+        state.directory.createOrganization({ ...input, custom_roles: customRoles }),
+      )
+    },
+    createMember: (organization, input) => {
+      const record = state.directory.organization(organization)
+      return memberJsonIn(record, state.seedMember(record, input))
+    },
+    setRbacPolicy: (policy) => {
+      state.rbac.setFromCode(policy)
+    },
+    totpCode: (member, organization) =>
+      currentTotpCode(state, memberFor(state, member, organization)),
+    recoveryCodes: (member, organization) =>
+      unusedRecoveryCodes(state, memberFor(state, member, organization)),
     signSessionJwt: ({ payload, header = {}, key = 'emulator' }: SignSessionJwtOptions) => {
       const merged: Record<string, unknown> = { alg: 'RS256', kid: signingKey.kid, typ: 'JWT' }
       for (const [name, value] of Object.entries(header)) {

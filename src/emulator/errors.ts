@@ -38,10 +38,13 @@
  *   `too_many_session_revoke_arguments` on `sessions/revoke`.
  * - 404 `organization_not_found`, 404 `member_not_found`, 404 `route_not_found`, 405
  *   `method_not_allowed`, 413 `bad_request` for a body over 1 MB.
- * - The source of every role on a member is `{ type: 'direct_assignment' }`.
+ * - The source of `stytch_member` and of every assigned role is `{ type: 'direct_assignment' }`;
+ *   roles granted by email domain have `email_assignment` (state-rbac.ts).
  * - `mfa_phone_number_verified` flips to true on the first successful SMS authenticate; a phone
  *   set by create/update/seed starts unverified unless the seed says otherwise.
- * - The SMS sent automatically by email authenticate goes out whenever the member has a phone.
+ * - The SMS sent automatically after primary authentication goes out whenever the member has a
+ *   phone, SMS is allowed and the member does not prefer an authenticator app it has
+ *   (`sendsSmsAutomatically`, mfa-policy.ts).
  * - Email authenticate for an address with no member in the organization: 404
  *   `otp_code_not_found`; with a session of another member: 400
  *   `member_session_member_id_mismatch`; with a session of the same member: no MFA step, the
@@ -49,9 +52,20 @@
  * - 404 `project_not_found` for the JWKS of another project id.
  * - `sessions/revoke` by `member_id` answers 200 even when the member has no session.
  * - 500 `internal_server_error` for a bug in the emulator (message in `((…))`).
+ * - Discovery, IST exchange, `sessions/exchange`, an IST on email authenticate, custom claims,
+ *   RBAC, metadata and phone numbers: their inferred behaviours are marked in discovery.ts,
+ *   enter-organization.ts, routes-discovery.ts, routes-sessions-exchange.ts,
+ *   credentials-intermediate.ts, custom-claims.ts, rbac-policy.ts, state-rbac.ts, profile.ts
+ *   and `checkPhoneNumber` (schemas.ts).
+ * - Authenticator apps, recovery codes, MFA-method restrictions and user locks: the statuses of
+ *   their error types (all in Stytch's list; `active_totp_exists`, `user_lock_limit_reached` and
+ *   the replay message are confirmed), the replay rule, `pending_totp_exists`,
+ *   `insufficient_factors` for a second factor added on an IST alone, which failures count
+ *   toward the lock (TOTP and recovery codes) and which attempt answers 429, and the defaults
+ *   after a factor is removed: marked in state-totps.ts, state-locks.ts, mfa-policy.ts,
+ *   mfa-session.ts and the route files that routes-mfa.ts gathers.
  *
- * Not emulated (answered 400 `bad_request` or ignored): an IST passed to email authenticate,
- * custom claims, RBAC checks, user locks, rate limits, TOTP.
+ * Not emulated: rate limits.
  */
 
 /** The JSON body Stytch sends with every error. */
@@ -81,9 +95,9 @@ export class EmulatorApiError extends Error {
   }
 }
 
-/** Stytch's `error_url` for a status and type. */
+/** Stytch's `error_url` for a status and type, as its current B2B error pages give it. */
 export function errorUrl(status: number, errorType: string): string {
-  return `https://stytch.com/docs/api/errors/${status}#${errorType}`
+  return `https://stytch.com/docs/api-reference/b2b/api/errors/${status}#${errorType}`
 }
 
 /** The error JSON for an {@link EmulatorApiError}. */

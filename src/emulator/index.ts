@@ -4,6 +4,7 @@
  */
 export { startEmulator } from './emulator.js'
 export type {
+  EmailImplicitRoleAssignment,
   EmailJitProvisioning,
   Emulator,
   EmulatorOptions,
@@ -11,6 +12,10 @@ export type {
   Fault,
   MfaPolicy,
   OutboxMessage,
+  PolicyPermission,
+  PolicyResource,
+  PolicyRole,
+  RbacPolicyInput,
   SeedMember,
   SeedOrganization,
   SignSessionJwtOptions,
@@ -22,3 +27,4 @@ export type {
   MemberSessionJson,
   OrganizationJson,
 } from './serialize.js'
+export type { PolicyJson, RoleJson, ResourceJson } from './rbac-policy.js'

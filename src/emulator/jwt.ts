@@ -1,5 +1,12 @@
 /** @module RS256 signing keys, the JWKS document, and JWT signing/verification primitives. */
-import { generateKeyPair, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto'
 import { promisify } from 'node:util'
 import { SignJWT, compactVerify, type JWTPayload } from 'jose'
 import { newId } from './ids.js'
@@ -29,6 +36,12 @@ const generateRsa = promisify(generateKeyPair)
 export async function createSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 })
   return { kid: newId('jwk'), privateKey, publicKey }
+}
+
+/** A key given as a PKCS#8 PEM, with its `kid`. */
+export function signingKeyFrom(kid: string, privateKeyPem: string): SigningKey {
+  const privateKey = createPrivateKey(privateKeyPem)
+  return { kid, privateKey, publicKey: createPublicKey(privateKey) }
 }
 
 /** Same, synchronously (for the rarely needed foreign key of adversarial tests). */

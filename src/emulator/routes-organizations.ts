@@ -2,7 +2,7 @@
 import { badRequest, memberNotFound } from './errors.js'
 import type { EmulatorContext, Route } from './router.js'
 import { createMemberBody, createOrganizationBody, parseBody, updateMemberBody } from './schemas.js'
-import { memberJson, organizationJson } from './serialize.js'
+import { memberJsonIn, organizationJson } from './serialize.js'
 
 /** Organization and member routes; `{organization_id}` takes an id or a slug. */
 export function organizationRoutes({ state }: EmulatorContext): Route[] {
@@ -40,10 +40,13 @@ export function organizationRoutes({ state }: EmulatorContext): Route[] {
           mfa_phone_number: input.mfa_phone_number,
           mfa_enrolled: input.mfa_enrolled,
           roles: input.roles,
+          trusted_metadata: input.trusted_metadata,
+          untrusted_metadata: input.untrusted_metadata,
+          external_id: input.external_id,
         })
         return {
           member_id: member.member_id,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
         }
       },
@@ -71,7 +74,7 @@ export function organizationRoutes({ state }: EmulatorContext): Route[] {
         }
         return {
           member_id: member.member_id,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
         }
       },
@@ -86,7 +89,7 @@ export function organizationRoutes({ state }: EmulatorContext): Route[] {
         directory.updateMember(member, parseBody(updateMemberBody, body))
         return {
           member_id: member.member_id,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
         }
       },

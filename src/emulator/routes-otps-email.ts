@@ -1,9 +1,11 @@
 /** @module Email OTP, the primary factor: login_or_signup and authenticate. */
-import { STYTCH_EMAIL_LOCALES } from '../stytch/locales.js'
+import { STYTCH_EMAIL_LOCALES } from '../core/ports/stytch.js'
 import { memberMismatch, sessionFields, sessionFrom } from './credentials.js'
+import { intermediateForPrimary } from './credentials-intermediate.js'
+import { mergeCustomClaims } from './custom-claims.js'
 import { badRequest, otpCodeNotFound } from './errors.js'
-import { rfc3339 } from './ids.js'
-import type { FactorRecord, MemberRecord, OrganizationRecord } from './records.js'
+import { mfaPendingFields, needsMfa } from './mfa-required.js'
+import type { FactorRecord, OrganizationRecord } from './records.js'
 import type { EmulatorContext, Route } from './router.js'
 import {
   checkEmail,
@@ -14,7 +16,7 @@ import {
   parseBody,
   sessionMinutes,
 } from './schemas.js'
-import { memberJson, organizationJson } from './serialize.js'
+import { memberJsonIn, organizationJson } from './serialize.js'
 import { refreshSession } from './state-sessions.js'
 
 /** Checks that the organization provisions this unknown email just in time. */
@@ -39,38 +41,6 @@ function checkJitAllowed(organization: OrganizationRecord, email: string): void 
 export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
   const { state } = ctx
   const { directory, sessions } = state
-
-  /** The part of the authenticate answer that says "MFA first". */
-  function mfaPending(
-    organization: OrganizationRecord,
-    member: MemberRecord,
-    factor: FactorRecord,
-  ) {
-    const ist = sessions.createIntermediate(
-      organization.organization_id,
-      member.member_id,
-      factor,
-      state.now(),
-    )
-    const hasPhone = member.mfa_phone_number !== ''
-    // inferred: the SMS goes out automatically whenever the member has a phone.
-    if (hasPhone) state.sendSmsCode(organization, member)
-    return {
-      member_authenticated: false,
-      session_token: '',
-      session_jwt: '',
-      member_session: null,
-      intermediate_session_token: ist.token,
-      intermediate_session_token_expires_at: rfc3339(ist.expires_at),
-      mfa_required: {
-        member_options: hasPhone
-          ? { mfa_phone_number: member.mfa_phone_number, totp_registration_id: '' }
-          : null,
-        secondary_auth_initiated: hasPhone ? 'sms_otp' : null,
-      },
-      primary_required: null,
-    }
-  }
 
   return [
     {
@@ -98,7 +68,7 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
         return {
           member_id: member.member_id,
           member_created: created,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
         }
       },
@@ -111,12 +81,6 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
         const input = parseBody(emailAuthenticateBody, body)
         checkLocale(input.locale, STYTCH_EMAIL_LOCALES)
         const duration = sessionMinutes(input.session_duration_minutes, 60)
-        if (input.intermediate_session_token) {
-          throw badRequest(
-            'bad_request',
-            '((The emulator does not support intermediate_session_token on this route.))',
-          )
-        }
         const organization = directory.organization(input.organization_id)
         const existing =
           input.session_token || input.session_jwt ? await sessionFrom(ctx, input) : undefined
@@ -124,6 +88,17 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
         const member = directory.memberByEmail(organization, input.email_address)
         if (!member) throw otpCodeNotFound()
         if (existing && existing.member_id !== member.member_id) throw memberMismatch()
+        const passedIst = input.intermediate_session_token
+          ? intermediateForPrimary(
+              state,
+              input.intermediate_session_token,
+              organization,
+              member,
+              existing,
+            )
+          : undefined
+        const claims = mergeCustomClaims(existing?.custom_claims ?? {}, input.session_custom_claims)
+        state.locks.check(member, state.now())
         state.emailOtps.consume(
           member.email_address,
           input.code,
@@ -132,6 +107,8 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
         )
 
         const now = state.now()
+        // inferred: the passed IST is used up; a new one follows if MFA is still needed.
+        if (passedIst) sessions.consumeIntermediate(passedIst)
         member.status = 'active'
         member.updated_at = now
         const factor: FactorRecord = {
@@ -146,13 +123,18 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
           method_id: member.email_id,
           organization_id: organization.organization_id,
         }
-        const needsMfa = organization.mfa_policy === 'REQUIRED_FOR_ALL' || member.mfa_enrolled
         // A live session of the member already carries its earlier factors: no MFA step.
-        if (needsMfa && !existing) {
-          const pending = mfaPending(organization, member, factor)
+        if (needsMfa(organization, member) && !existing) {
+          const ist = sessions.createIntermediate(
+            organization.organization_id,
+            member.member_id,
+            factor,
+            now,
+          )
+          const pending = mfaPendingFields(state, organization, member, ist)
           return {
             ...head,
-            member: memberJson(member),
+            member: memberJsonIn(organization, member),
             organization: organizationJson(organization),
             ...pending,
           }
@@ -164,9 +146,10 @@ export function emailOtpRoutes(ctx: EmulatorContext): Route[] {
         } else {
           session = sessions.create(head.organization_id, head.member_id, [factor], duration, now)
         }
+        session.custom_claims = claims
         return {
           ...head,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
           member_authenticated: true,
           ...(await sessionFields(ctx, session, organization, member)),

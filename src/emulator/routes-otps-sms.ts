@@ -1,7 +1,10 @@
 /** @module SMS OTP, the second factor: send (with first-time enrolment) and authenticate. */
-import { STYTCH_SMS_LOCALES } from '../stytch/locales.js'
+import { STYTCH_SMS_LOCALES } from '../core/ports/stytch.js'
 import { mfaCredential, sessionFields } from './credentials.js'
+import { applyCustomClaims } from './custom-claims.js'
 import { badRequest } from './errors.js'
+import { checkMfaMethodAllowed, hasActiveMfaFactor } from './mfa-policy.js'
+import { checkMayAddFactor } from './mfa-session.js'
 import type { FactorRecord, MemberRecord } from './records.js'
 import type { EmulatorContext, Route } from './router.js'
 import {
@@ -12,7 +15,7 @@ import {
   smsAuthenticateBody,
   smsSendBody,
 } from './schemas.js'
-import { memberJson, organizationJson } from './serialize.js'
+import { memberJsonIn, organizationJson } from './serialize.js'
 import { refreshSession } from './state-sessions.js'
 
 function phoneNotFound() {
@@ -47,12 +50,15 @@ export function smsOtpRoutes(ctx: EmulatorContext): Route[] {
         checkLocale(input.locale, STYTCH_SMS_LOCALES)
         const organization = directory.organization(input.organization_id)
         const member = directory.member(organization, input.member_id)
-        // A verified phone is an active MFA factor: only its holder may trigger codes for it.
-        await mfaCredential(ctx, input, organization, member, member.mfa_phone_number_verified)
+        checkMfaMethodAllowed(organization, member, 'sms_otp')
+        // An active MFA factor (verified phone, authenticator app): only its holder may send codes.
+        const active = hasActiveMfaFactor(organization, member)
+        const credential = await mfaCredential(ctx, input, organization, member, active)
         const requested = input.mfa_phone_number === '' ? undefined : input.mfa_phone_number
         if (requested !== undefined) {
           checkPhoneNumber(requested)
           if (member.mfa_phone_number === '') {
+            if (active) checkMayAddFactor(credential)
             directory.enrolPhone(member, requested)
           } else if (member.mfa_phone_number !== requested) {
             // inferred: Stytch documents this error but not its type.
@@ -67,7 +73,7 @@ export function smsOtpRoutes(ctx: EmulatorContext): Route[] {
         state.sendSmsCode(organization, member)
         return {
           member_id: member.member_id,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
         }
       },
@@ -81,8 +87,10 @@ export function smsOtpRoutes(ctx: EmulatorContext): Route[] {
         const duration = sessionMinutes(input.session_duration_minutes, 60)
         const organization = directory.organization(input.organization_id)
         const member = directory.member(organization, input.member_id)
+        checkMfaMethodAllowed(organization, member, 'sms_otp')
         const credential = await mfaCredential(ctx, input, organization, member, true)
         if (!credential) throw new Error('unreachable: a required credential was not returned')
+        state.locks.check(member, state.now())
         if (member.mfa_phone_number === '') throw phoneNotFound()
         state.smsOtps.consume(
           member.member_id,
@@ -115,9 +123,10 @@ export function smsOtpRoutes(ctx: EmulatorContext): Route[] {
           session = credential.record
           refreshSession(session, factor, input.session_duration_minutes, now)
         }
+        applyCustomClaims(session, input.session_custom_claims)
         return {
           member_id: member.member_id,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
           ...(await sessionFields(ctx, session, organization, member)),
         }

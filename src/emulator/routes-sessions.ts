@@ -1,5 +1,6 @@
 /** @module Member sessions: authenticate, revoke, and the unauthenticated JWKS. */
 import { sessionFields, sessionFrom, sessionFromJwt } from './credentials.js'
+import { mergeCustomClaims } from './custom-claims.js'
 import { EmulatorApiError, badRequest } from './errors.js'
 import { jwk } from './jwt.js'
 import type { SessionRecord } from './records.js'
@@ -10,7 +11,7 @@ import {
   sessionsAuthenticateBody,
   sessionsRevokeBody,
 } from './schemas.js'
-import { memberJson, organizationJson } from './serialize.js'
+import { memberJsonIn, organizationJson } from './serialize.js'
 
 /** Session routes; the JWKS route is the only `/v1/` route without auth. */
 export function sessionRoutes(ctx: EmulatorContext): Route[] {
@@ -28,19 +29,25 @@ export function sessionRoutes(ctx: EmulatorContext): Route[] {
             ? undefined
             : sessionMinutes(input.session_duration_minutes, 60)
         const session = await sessionFrom(ctx, input)
+        const organization = directory.organization(session.organization_id)
+        const member = directory.member(organization, session.member_id)
+        // inferred: a refused check or bad claims leave the session untouched.
+        const check = input.authorization_check
+        const verdict = check && state.rbac.authorize(organization, member, check)
+        const claims = mergeCustomClaims(session.custom_claims, input.session_custom_claims)
         const now = state.now()
         // Without session_duration_minutes the session keeps its expiry (Stytch semantics).
         if (minutes !== undefined) session.expires_at = now + minutes * 60_000
         session.last_accessed_at = now
-        const organization = directory.organization(session.organization_id)
-        const member = directory.member(organization, session.member_id)
+        session.custom_claims = claims
         const fields = await sessionFields(ctx, session, organization, member)
         return {
           member_session: fields.member_session,
           session_token: fields.session_token,
           session_jwt: fields.session_jwt,
-          member: memberJson(member),
+          member: memberJsonIn(organization, member),
           organization: organizationJson(organization),
+          ...(verdict && { verdict }),
         }
       },
     },

@@ -1,6 +1,10 @@
 /** @module Request-body schemas (Stytch field names) and the value checks the routes share. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { z } from 'zod'
+import { customClaimsField } from './custom-claims.js'
 import { badRequest } from './errors.js'
+import { memberProfileShape, organizationProfileShape } from './profile.js'
+import { authorizationCheckSchema } from './state-rbac.js'
 
 const E164 = /^\+[1-9]\d{7,14}$/
 // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
@@ -18,6 +22,7 @@ export const createOrganizationBody = z.object({
   allowed_mfa_methods: z.array(z.enum(['sms_otp', 'totp'])).optional(),
   email_jit_provisioning: z.enum(['RESTRICTED', 'NOT_ALLOWED']).optional(),
   email_allowed_domains: z.array(z.string()).optional(),
+  ...organizationProfileShape,
 })
 
 export const createMemberBody = z.object({
@@ -28,6 +33,7 @@ export const createMemberBody = z.object({
   mfa_phone_number: z.string().optional(),
   mfa_enrolled: z.boolean().optional(),
   roles: z.array(z.string()).optional(),
+  ...memberProfileShape,
 })
 
 export const updateMemberBody = z.object({
@@ -37,6 +43,7 @@ export const updateMemberBody = z.object({
   mfa_enrolled: z.boolean().optional(),
   roles: z.array(z.string()).optional(),
   default_mfa_method: z.enum(['sms_otp', 'totp']).optional(),
+  ...memberProfileShape,
 })
 
 export const emailLoginOrSignupBody = z.object({
@@ -55,6 +62,7 @@ export const emailAuthenticateBody = z.object({
   session_jwt: optionalToken,
   intermediate_session_token: optionalToken,
   session_duration_minutes: z.number().int().optional(),
+  session_custom_claims: customClaimsField,
   locale: z.string().optional(),
 })
 
@@ -76,6 +84,7 @@ export const smsAuthenticateBody = z.object({
   session_token: optionalToken,
   session_jwt: optionalToken,
   session_duration_minutes: z.number().int().optional(),
+  session_custom_claims: customClaimsField,
   set_mfa_enrollment: z.enum(['enroll', 'unenroll']).optional(),
 })
 
@@ -83,6 +92,8 @@ export const sessionsAuthenticateBody = z.object({
   session_token: optionalToken,
   session_jwt: optionalToken,
   session_duration_minutes: z.number().int().optional(),
+  session_custom_claims: customClaimsField,
+  authorization_check: authorizationCheckSchema.optional(),
 })
 
 export const sessionsRevokeBody = z.object({
@@ -105,9 +116,19 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   )
 }
 
-/** Rough E.164 (`+`, 8-15 digits): enough to tell a number from a typo. */
+/** E.164 with a country calling code that exists and a length its numbering plan allows. */
 export function checkPhoneNumber(phone: string): void {
-  if (!E164.test(phone)) {
+  const parsed = E164.test(phone) ? parsePhoneNumberFromString(phone) : undefined
+  if (E164.test(phone) && parsed === undefined) {
+    // inferred: 400 (type and message from Stytch's SDKs) for a calling code no country has.
+    throw badRequest(
+      'invalid_phone_number_country_code',
+      "The phone number's country code is invalid, unsupported, or disabled.",
+    )
+  }
+  // inferred: Stytch's strictness. A number must have a length its country's plan allows (so a
+  // 10-digit "+1" number fails); ranges a plan leaves unassigned, like +1 555, pass.
+  if (parsed?.isPossible() !== true || parsed.number !== phone) {
     throw badRequest(
       'invalid_phone_number', // inferred: 400
       'Phone number format is invalid. Ensure the phone number is in the E.164 format.',

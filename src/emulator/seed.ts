@@ -1,5 +1,8 @@
 /** @module Checking a seed (from code or a JSON file) before anything is created from it. */
 import { z } from 'zod'
+import { memberProfileShape, organizationProfileShape } from './profile.js'
+import { policyRoleSchema, rbacPolicySchema } from './rbac-policy.js'
+import { RECOVERY_CODE_SHAPE } from './state-totps.js'
 import type { EmulatorSeed } from './types.js'
 
 // Strict: a misspelt key in a seed file is an error, not a silently ignored setting.
@@ -13,6 +16,14 @@ const seedMember = z.strictObject({
   mfa_enrolled: z.boolean().optional(),
   roles: z.array(z.string()).optional(),
   is_breakglass: z.boolean().optional(),
+  // 16+ base32 characters: 80 bits, the least RFC 4226 allows.
+  totp_secret: z
+    .string()
+    .regex(/^[A-Z2-7]{16,}$/i, 'a base32 secret of at least 16 characters')
+    .optional(),
+  recovery_codes: z.array(z.string().regex(RECOVERY_CODE_SHAPE, 'xxxx-xxxx-xxxx')).optional(),
+  default_mfa_method: z.enum(['sms_otp', 'totp']).optional(),
+  ...memberProfileShape,
 })
 
 const seedOrganization = z.strictObject({
@@ -24,10 +35,15 @@ const seedOrganization = z.strictObject({
   allowed_mfa_methods: z.array(z.string()).optional(),
   email_jit_provisioning: z.enum(['RESTRICTED', 'NOT_ALLOWED']).optional(),
   email_allowed_domains: z.array(z.string()).optional(),
+  ...organizationProfileShape,
+  custom_roles: z.array(policyRoleSchema).optional(),
   members: z.array(seedMember).optional(),
 })
 
-const seedSchema = z.strictObject({ organizations: z.array(seedOrganization) })
+const seedSchema = z.strictObject({
+  organizations: z.array(seedOrganization),
+  rbac_policy: rbacPolicySchema.optional(),
+})
 
 /**
  * Checks the shape of a seed.

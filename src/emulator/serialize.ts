@@ -4,7 +4,10 @@
  * lists the emulator never fills are typed `never[]`.
  */
 import { rfc3339 } from './ids.js'
+import { externalIdJson } from './profile.js'
 import type { FactorRecord, MemberRecord, OrganizationRecord, SessionRecord } from './records.js'
+import type { RoleJson } from './rbac-policy.js'
+import { ADMIN_ROLE, memberRoles } from './state-rbac.js'
 
 export interface MemberRoleJson {
   role_id: string
@@ -35,6 +38,9 @@ export interface MemberJson {
   untrusted_metadata: Record<string, unknown>
   created_at: string
   updated_at: string
+  lock_created_at?: string
+  lock_expires_at?: string
+  external_id?: string
 }
 
 export interface OrganizationJson {
@@ -51,7 +57,7 @@ export interface OrganizationJson {
   auth_methods: string
   allowed_auth_methods: string[]
   mfa_policy: string
-  rbac_email_implicit_role_assignments: never[]
+  rbac_email_implicit_role_assignments: { domain: string; role_id: string }[]
   mfa_methods: string
   allowed_mfa_methods: string[]
   oauth_tenant_jit_provisioning: string
@@ -60,10 +66,11 @@ export interface OrganizationJson {
   allowed_first_party_connected_apps: string[]
   third_party_connected_apps_allowed_type: string
   allowed_third_party_connected_apps: string[]
-  custom_roles: never[]
+  custom_roles: RoleJson[]
   trusted_metadata: Record<string, unknown>
   created_at: string
   updated_at: string
+  organization_external_id?: string
 }
 
 export interface AuthenticationFactorJson {
@@ -74,6 +81,8 @@ export interface AuthenticationFactorJson {
   updated_at: string
   email_factor?: { email_id: string; email_address: string }
   phone_number_factor?: { phone_id: string; phone_number: string }
+  authenticator_app_factor?: { totp_id: string }
+  recovery_code_factor?: { totp_recovery_code_id: string }
 }
 
 export interface MemberSessionJson {
@@ -89,13 +98,25 @@ export interface MemberSessionJson {
   custom_claims: Record<string, unknown>
 }
 
-/** Every member has `stytch_member`; seeded or assigned roles follow. */
-export function roleIds(member: MemberRecord): string[] {
-  return ['stytch_member', ...member.roles.filter((role) => role !== 'stytch_member')]
+/**
+ * Every member has `stytch_member`; assigned roles follow, then those the organization (when
+ * given) grants by email domain.
+ */
+export function roleIds(member: MemberRecord, organization?: OrganizationRecord): string[] {
+  return memberRoles(member, organization).map((role) => role.role_id)
 }
 
-/** Stytch's Member object. */
+/** Stytch's Member object, with the roles assigned to the member (see {@link memberJsonIn}). */
 export function memberJson(member: MemberRecord): MemberJson {
+  return memberJsonIn(undefined, member)
+}
+
+/** Stytch's Member object, with the roles its organization also grants by email domain. */
+export function memberJsonIn(
+  organization: OrganizationRecord | undefined,
+  member: MemberRecord,
+): MemberJson {
+  const roles = memberRoles(member, organization)
   return {
     organization_id: member.organization_id,
     member_id: member.member_id,
@@ -109,22 +130,23 @@ export function memberJson(member: MemberRecord): MemberJson {
     // The only way in is an email code, so an active member has proven the address.
     email_address_verified: member.status === 'active',
     mfa_phone_number_verified: member.mfa_phone_number_verified,
-    is_admin: false,
-    totp_registration_id: '',
+    is_admin: roles.some((role) => role.role_id === ADMIN_ROLE),
+    totp_registration_id: member.totp_registration_id,
     retired_email_addresses: [],
-    is_locked: false,
+    is_locked: member.lock !== undefined,
     mfa_enrolled: member.mfa_enrolled,
     mfa_phone_number: member.mfa_phone_number,
     default_mfa_method: member.default_mfa_method,
-    // inferred: the source type of each role.
-    roles: roleIds(member).map((role_id) => ({
-      role_id,
-      sources: [{ type: 'direct_assignment' }],
-    })),
-    trusted_metadata: {},
-    untrusted_metadata: {},
+    roles,
+    trusted_metadata: structuredClone(member.trusted_metadata),
+    untrusted_metadata: structuredClone(member.untrusted_metadata),
+    ...externalIdJson('external_id', member.external_id),
     created_at: rfc3339(member.created_at),
     updated_at: rfc3339(member.updated_at),
+    ...(member.lock && {
+      lock_created_at: rfc3339(member.lock.created_at),
+      lock_expires_at: rfc3339(member.lock.expires_at),
+    }),
   }
 }
 
@@ -133,18 +155,20 @@ export function organizationJson(organization: OrganizationRecord): Organization
   return {
     organization_id: organization.organization_id,
     organization_name: organization.organization_name,
-    organization_logo_url: '',
+    organization_logo_url: organization.organization_logo_url,
     organization_slug: organization.organization_slug,
     sso_jit_provisioning: 'ALL_ALLOWED',
     sso_jit_provisioning_allowed_connections: [],
     sso_active_connections: [],
     email_allowed_domains: [...organization.email_allowed_domains],
     email_jit_provisioning: organization.email_jit_provisioning,
-    email_invites: 'ALL_ALLOWED',
-    auth_methods: 'ALL_ALLOWED',
-    allowed_auth_methods: [],
+    email_invites: organization.email_invites,
+    auth_methods: organization.auth_methods,
+    allowed_auth_methods: [...organization.allowed_auth_methods],
     mfa_policy: organization.mfa_policy,
-    rbac_email_implicit_role_assignments: [],
+    rbac_email_implicit_role_assignments: structuredClone(
+      organization.rbac_email_implicit_role_assignments,
+    ),
     mfa_methods: organization.mfa_methods,
     allowed_mfa_methods: [...organization.allowed_mfa_methods],
     oauth_tenant_jit_provisioning: 'NOT_ALLOWED',
@@ -153,33 +177,57 @@ export function organizationJson(organization: OrganizationRecord): Organization
     allowed_first_party_connected_apps: [],
     third_party_connected_apps_allowed_type: 'ALL_ALLOWED',
     allowed_third_party_connected_apps: [],
-    custom_roles: [],
-    trusted_metadata: {},
+    custom_roles: organization.custom_roles.map((role) => ({
+      role_id: role.role_id,
+      description: role.description ?? '',
+      permissions: structuredClone(role.permissions),
+    })),
+    trusted_metadata: structuredClone(organization.trusted_metadata),
     created_at: rfc3339(organization.created_at),
     updated_at: rfc3339(organization.updated_at),
+    ...externalIdJson('organization_external_id', organization.organization_external_id),
   }
 }
 
-/** One `authentication_factors[]` entry: `email_otp/email` or `otp/sms`. */
+/**
+ * One `authentication_factors[]` entry: `email_otp/email`, `otp/sms`, `totp/authenticator_app`
+ * or `recovery_codes/recovery_code`.
+ */
 export function factorJson(factor: FactorRecord): AuthenticationFactorJson {
   const times = {
     last_authenticated_at: rfc3339(factor.last_authenticated_at),
     created_at: rfc3339(factor.created_at),
     updated_at: rfc3339(factor.last_authenticated_at),
   }
-  if (factor.kind === 'email_otp') {
-    return {
-      type: 'email_otp',
-      delivery_method: 'email',
-      ...times,
-      email_factor: { email_id: factor.email_id, email_address: factor.email_address },
-    }
-  }
-  return {
-    type: 'otp',
-    delivery_method: 'sms',
-    ...times,
-    phone_number_factor: { phone_id: factor.phone_id, phone_number: factor.phone_number },
+  switch (factor.kind) {
+    case 'email_otp':
+      return {
+        type: 'email_otp',
+        delivery_method: 'email',
+        ...times,
+        email_factor: { email_id: factor.email_id, email_address: factor.email_address },
+      }
+    case 'sms_otp':
+      return {
+        type: 'otp',
+        delivery_method: 'sms',
+        ...times,
+        phone_number_factor: { phone_id: factor.phone_id, phone_number: factor.phone_number },
+      }
+    case 'totp':
+      return {
+        type: 'totp',
+        delivery_method: 'authenticator_app',
+        ...times,
+        authenticator_app_factor: { totp_id: factor.totp_id },
+      }
+    case 'recovery_code':
+      return {
+        type: 'recovery_codes',
+        delivery_method: 'recovery_code',
+        ...times,
+        recovery_code_factor: { totp_recovery_code_id: factor.totp_recovery_code_id },
+      }
   }
 }
 
@@ -197,8 +245,8 @@ export function memberSessionJson(
     expires_at: rfc3339(session.expires_at),
     authentication_factors: session.factors.map(factorJson),
     organization_id: session.organization_id,
-    roles: roleIds(member),
+    roles: roleIds(member, organization),
     organization_slug: organization.organization_slug,
-    custom_claims: {},
+    custom_claims: structuredClone(session.custom_claims),
   }
 }

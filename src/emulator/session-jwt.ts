@@ -32,6 +32,8 @@ export class SessionJwts {
   ): Promise<string> {
     const iat = Math.floor(now / 1000)
     return signJwt(this.key, {
+      // Custom claims go first: the registered and namespaced claims below always win.
+      ...session.custom_claims,
       sub: session.member_id,
       aud: [this.projectId],
       iss: this.issuer,
@@ -45,7 +47,7 @@ export class SessionJwts {
         expires_at: rfc3339(session.expires_at),
         attributes: { ip_address: '', user_agent: '' },
         authentication_factors: session.factors.map(factorJson),
-        roles: roleIds(member),
+        roles: roleIds(member, organization),
       },
       [ORGANIZATION_CLAIM]: {
         organization_id: organization.organization_id,

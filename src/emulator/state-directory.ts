@@ -1,6 +1,7 @@
 /** @module Organizations and their members. */
 import { badRequest, memberNotFound, organizationNotFound } from './errors.js'
 import { newId } from './ids.js'
+import { mergeMetadata, newMemberProfile, newOrganizationProfile } from './profile.js'
 import type { MemberRecord, OrganizationRecord } from './records.js'
 import { checkEmail, checkPhoneNumber, checkSlug } from './schemas.js'
 import type { SeedMember, SeedOrganization } from './types.js'
@@ -18,6 +19,10 @@ export interface MemberPatch {
   mfa_enrolled?: boolean | undefined
   roles?: string[] | undefined
   default_mfa_method?: string | undefined
+  /** Merged at the top level; a `null` value deletes the key. */
+  trusted_metadata?: Record<string, unknown> | undefined
+  untrusted_metadata?: Record<string, unknown> | undefined
+  external_id?: string | undefined
 }
 
 function slugFrom(name: string): string {
@@ -53,6 +58,12 @@ export class Directory {
     if (this.organizations.has(id)) {
       throw badRequest('bad_request', '((organization_id is taken))')
     }
+    const profile = newOrganizationProfile(input)
+    const externalId = profile.organization_external_id
+    if (externalId !== '' && this.byExternalId(externalId)) {
+      // inferred: 400 organization_external_id_already_used.
+      throw badRequest('organization_external_id_already_used', '((External id is taken.))')
+    }
     const now = this.now()
     const organization: OrganizationRecord = {
       organization_id: id,
@@ -63,6 +74,8 @@ export class Directory {
       allowed_mfa_methods: [...(input.allowed_mfa_methods ?? [])],
       email_jit_provisioning: input.email_jit_provisioning ?? 'NOT_ALLOWED',
       email_allowed_domains: (input.email_allowed_domains ?? []).map((d) => d.toLowerCase()),
+      ...profile,
+      custom_roles: structuredClone(input.custom_roles ?? []),
       created_at: now,
       updated_at: now,
     }
@@ -70,7 +83,7 @@ export class Directory {
     return organization
   }
 
-  /** By id or slug (Stytch accepts both), else 404 `organization_not_found`. */
+  /** By id, slug or external id (Stytch accepts all three), else 404 `organization_not_found`. */
   organization(idOrSlug: string): OrganizationRecord {
     const byId = this.organizations.get(idOrSlug)
     if (byId) return byId
@@ -78,14 +91,46 @@ export class Directory {
     for (const organization of this.organizations.values()) {
       if (organization.organization_slug.toLowerCase() === wanted) return organization
     }
+    const byExternalId = this.byExternalId(idOrSlug)
+    if (byExternalId) return byExternalId
     throw organizationNotFound()
   }
 
-  /** A member of that organization, else 404 `member_not_found`. */
+  /** Every organization, in creation order. */
+  allOrganizations(): OrganizationRecord[] {
+    return [...this.organizations.values()]
+  }
+
+  private byExternalId(externalId: string): OrganizationRecord | undefined {
+    if (externalId === '') return undefined
+    return this.allOrganizations().find((o) => o.organization_external_id === externalId)
+  }
+
+  /** A member of that organization by id or external id, else 404 `member_not_found`. */
   member(organization: OrganizationRecord, memberId: string): MemberRecord {
-    const member = this.members.get(memberId)
+    const member = this.members.get(memberId) ?? this.memberByExternalId(organization, memberId)
     if (member?.organization_id !== organization.organization_id) throw memberNotFound()
+    return this.unlockIfDue(member)
+  }
+
+  /** Every member of every organization, in creation order. */
+  allMembers(): MemberRecord[] {
+    return [...this.members.values()].map((member) => this.unlockIfDue(member))
+  }
+
+  /** A member whose lock has run out is unlocked the moment anyone looks at it. */
+  private unlockIfDue(member: MemberRecord): MemberRecord {
+    if (member.lock && this.now() >= member.lock.expires_at) member.lock = undefined
     return member
+  }
+
+  private memberByExternalId(organization: OrganizationRecord, externalId: string) {
+    if (externalId === '') return undefined
+    return this.allMembers().find(
+      (member) =>
+        member.organization_id === organization.organization_id &&
+        member.external_id === externalId,
+    )
   }
 
   memberByEmail(organization: OrganizationRecord, email: string): MemberRecord | undefined {
@@ -95,7 +140,7 @@ export class Directory {
         member.organization_id === organization.organization_id &&
         member.email_address === wanted
       ) {
-        return member
+        return this.unlockIfDue(member)
       }
     }
     return undefined
@@ -111,6 +156,8 @@ export class Directory {
     if (phone !== '') this.checkPhoneFree(organization, phone, undefined)
     const id = input.member_id ?? newId('member')
     if (this.members.has(id)) throw badRequest('bad_request', '((member_id is taken))')
+    const profile = newMemberProfile(input)
+    this.checkExternalIdFree(organization, profile.external_id, undefined)
     const now = this.now()
     const member: MemberRecord = {
       organization_id: organization.organization_id,
@@ -126,6 +173,8 @@ export class Directory {
       mfa_phone_number_verified: phone !== '' && (input.mfa_phone_number_verified ?? false),
       roles: [...(input.roles ?? [])],
       default_mfa_method: phone === '' ? '' : 'sms_otp',
+      totp_registration_id: '',
+      ...profile,
       created_at: now,
       updated_at: now,
     }
@@ -146,6 +195,16 @@ export class Directory {
     if (patch.mfa_enrolled !== undefined) member.mfa_enrolled = patch.mfa_enrolled
     if (patch.roles !== undefined) member.roles = [...patch.roles]
     if (patch.default_mfa_method !== undefined) member.default_mfa_method = patch.default_mfa_method
+    if (patch.trusted_metadata) {
+      member.trusted_metadata = mergeMetadata(member.trusted_metadata, patch.trusted_metadata)
+    }
+    if (patch.untrusted_metadata) {
+      member.untrusted_metadata = mergeMetadata(member.untrusted_metadata, patch.untrusted_metadata)
+    }
+    if (patch.external_id !== undefined) {
+      this.checkExternalIdFree(this.organization(member.organization_id), patch.external_id, member)
+      member.external_id = patch.external_id
+    }
     member.updated_at = this.now()
     return member
   }
@@ -161,7 +220,21 @@ export class Directory {
     member.mfa_phone_number = phone
     member.phone_id = phone === '' ? '' : newId('mfa-phone-number')
     member.mfa_phone_number_verified = false
-    member.default_mfa_method = phone === '' ? '' : 'sms_otp'
+    // inferred: a removed phone hands the default to the authenticator app, if there is one.
+    if (phone !== '' && member.default_mfa_method !== 'totp') member.default_mfa_method = 'sms_otp'
+    else if (phone === '') member.default_mfa_method = member.totp_registration_id ? 'totp' : ''
+  }
+
+  private checkExternalIdFree(
+    organization: OrganizationRecord,
+    externalId: string,
+    self: MemberRecord | undefined,
+  ): void {
+    const holder = this.memberByExternalId(organization, externalId)
+    if (holder && holder !== self) {
+      // inferred: 400 duplicate_member_external_id.
+      throw badRequest('duplicate_member_external_id', '((A member has this external_id.))')
+    }
   }
 
   private checkPhoneFree(

@@ -30,6 +30,13 @@ export class OtpStore {
     this.byKey.clear()
   }
 
+  /** Supersedes the key's active code, as when the phone it went to is removed. */
+  withdraw(key: string): void {
+    for (const record of this.byKey.get(key) ?? []) {
+      if (record.state === 'active') record.state = 'superseded'
+    }
+  }
+
   /** Stores a new active code and supersedes every earlier one for the key. */
   issue(key: string, input: IssueInput): void {
     const records = this.byKey.get(key) ?? []

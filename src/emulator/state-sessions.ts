@@ -73,6 +73,7 @@ export class SessionStore {
       last_accessed_at: now,
       expires_at: now + durationMinutes * 60_000,
       factors,
+      custom_claims: {},
     }
     this.sessions.set(session.member_session_id, session)
     this.idByToken.set(session.session_token, session.member_session_id)
@@ -97,6 +98,13 @@ export class SessionStore {
     this.idByToken.delete(session.session_token)
   }
 
+  /** The member's live sessions, oldest first. */
+  ofMember(memberId: string, now: number): SessionRecord[] {
+    return [...this.sessions.values()].filter(
+      (session) => session.member_id === memberId && now < session.expires_at,
+    )
+  }
+
   /** Revokes every session of the member; returns how many. */
   revokeMember(memberId: string): number {
     const doomed = [...this.sessions.values()].filter((session) => session.member_id === memberId)
@@ -105,18 +113,27 @@ export class SessionStore {
   }
 }
 
+/** What makes two factors "the same" on one session; a session keeps one recovery-code factor. */
+function factorKey(factor: FactorRecord): string {
+  switch (factor.kind) {
+    case 'email_otp':
+      return `email:${factor.email_id}`
+    case 'sms_otp':
+      return `sms:${factor.phone_id}`
+    case 'totp':
+      return `totp:${factor.totp_id}`
+    case 'recovery_code':
+      return 'recovery_code'
+  }
+}
+
 /** The factors with `factor` added, or refreshed in place if the session already has it. */
 export function withFactor(factors: readonly FactorRecord[], factor: FactorRecord): FactorRecord[] {
-  const same = (other: FactorRecord): boolean =>
-    other.kind === 'sms_otp' && factor.kind === 'sms_otp'
-      ? other.phone_id === factor.phone_id
-      : other.kind === 'email_otp' && factor.kind === 'email_otp'
-        ? other.email_id === factor.email_id
-        : false
-  const existing = factors.find(same)
+  const key = factorKey(factor)
+  const existing = factors.find((other) => factorKey(other) === key)
   if (!existing) return [...factors, factor]
   return factors.map((other) =>
-    other === existing ? { ...other, last_authenticated_at: factor.last_authenticated_at } : other,
+    other === existing ? { ...factor, created_at: existing.created_at } : other,
   )
 }
 

@@ -8,9 +8,12 @@ import { FaultQueue } from './faults.js'
 import { rfc3339 } from './ids.js'
 import type { MemberRecord, OrganizationRecord } from './records.js'
 import { Directory } from './state-directory.js'
+import { MemberLocks } from './state-locks.js'
 import { OtpStore } from './state-otps.js'
+import { RbacStore } from './state-rbac.js'
 import { SessionStore } from './state-sessions.js'
-import type { EmulatorSeed, OutboxMessage } from './types.js'
+import { TotpStore } from './state-totps.js'
+import type { EmulatorSeed, OutboxMessage, SeedMember } from './types.js'
 
 /** Stytch's SMS code lifetime (not configurable there either). */
 export const SMS_CODE_LIFETIME_MS = 2 * 60 * 1000
@@ -42,13 +45,17 @@ export class EmulatorState {
   /** SMS codes, keyed by member id (one active code per member). */
   readonly smsOtps = new OtpStore()
   readonly sessions = new SessionStore()
+  readonly totps = new TotpStore()
+  readonly locks = new MemberLocks()
   readonly faults = new FaultQueue()
+  readonly rbac: RbacStore
   private readonly sent: OutboxMessage[] = []
   private readonly callCounts = new Map<string, number>()
   private offsetMs = 0
 
   constructor(private readonly options: StateOptions) {
     this.directory = new Directory(() => this.now())
+    this.rbac = seeding('rbac_policy', () => new RbacStore(options.seed.rbac_policy))
     this.applySeed()
   }
 
@@ -74,10 +81,13 @@ export class EmulatorState {
     this.emailOtps.clear()
     this.smsOtps.clear()
     this.sessions.clear()
+    this.totps.clear()
+    this.locks.clear()
     this.faults.clear()
     this.sent.length = 0
     this.callCounts.clear()
     this.offsetMs = 0
+    this.rbac.reset()
     this.applySeed()
   }
 
@@ -90,7 +100,13 @@ export class EmulatorState {
       member_id: member.member_id,
       expires_at: this.now() + SMS_CODE_LIFETIME_MS,
     })
-    this.deliver('sms', member.mfa_phone_number, code, organization, member)
+    this.deliver(
+      'sms',
+      member.mfa_phone_number,
+      code,
+      organization.organization_id,
+      member.member_id,
+    )
   }
 
   /** Sends a new email code; it supersedes every earlier code to that address. */
@@ -102,22 +118,44 @@ export class EmulatorState {
       member_id: member.member_id,
       expires_at: this.now() + minutes * 60_000,
     })
-    this.deliver('email', member.email_address, code, organization, member)
+    this.deliver(
+      'email',
+      member.email_address,
+      code,
+      organization.organization_id,
+      member.member_id,
+    )
+  }
+
+  /**
+   * Sends a discovery code, for no organization yet; like any email code it supersedes every
+   * earlier code to that address (inferred: discovery and organization codes share that rule).
+   */
+  sendDiscoveryEmailCode(email: string, minutes: number): void {
+    const code = this.generateCode()
+    const address = email.toLowerCase()
+    this.emailOtps.issue(address, {
+      code,
+      organization_id: '',
+      member_id: '',
+      expires_at: this.now() + minutes * 60_000,
+    })
+    this.deliver('email', address, code, '', '')
   }
 
   private deliver(
     channel: OutboxMessage['channel'],
     to: string,
     code: string,
-    organization: OrganizationRecord,
-    member: MemberRecord,
+    organizationId: string,
+    memberId: string,
   ): void {
     const message: OutboxMessage = {
       channel,
       to,
       code,
-      organization_id: organization.organization_id,
-      member_id: member.member_id,
+      organization_id: organizationId,
+      member_id: memberId,
       sent_at: rfc3339(this.now()),
     }
     this.sent.push(message)
@@ -147,14 +185,35 @@ export class EmulatorState {
     return Object.fromEntries(this.callCounts)
   }
 
+  /** Creates a member as the API does, plus the seed-only authenticator app and default. */
+  seedMember(organization: OrganizationRecord, input: SeedMember): MemberRecord {
+    const member = this.directory.createMember(organization, input)
+    if (input.totp_secret !== undefined) {
+      const registration = this.totps.seed(
+        organization,
+        member,
+        input.totp_secret,
+        input.recovery_codes,
+      )
+      member.totp_registration_id = registration.totp_registration_id
+      if (member.default_mfa_method === '') member.default_mfa_method = 'totp'
+    }
+    if (input.default_mfa_method !== undefined) {
+      member.default_mfa_method = input.default_mfa_method
+    }
+    return member
+  }
+
   private applySeed(): void {
     for (const [index, { members = [], ...input }] of this.options.seed.organizations.entries()) {
-      const organization = seeding(`organizations.${String(index)}`, () =>
-        this.directory.createOrganization(input),
-      )
+      const organization = seeding(`organizations.${String(index)}`, () => {
+        const created = this.directory.createOrganization(input)
+        created.custom_roles = this.rbac.organizationRoles(created.custom_roles)
+        return created
+      })
       for (const [memberIndex, member] of members.entries()) {
         seeding(`organizations.${String(index)}.members.${String(memberIndex)}`, () =>
-          this.directory.createMember(organization, member),
+          this.seedMember(organization, member),
         )
       }
     }

@@ -7,6 +7,45 @@ export type MfaPolicy = 'REQUIRED_FOR_ALL' | 'OPTIONAL'
 /** `organization.email_jit_provisioning`. */
 export type EmailJitProvisioning = 'RESTRICTED' | 'NOT_ALLOWED'
 
+/** One RBAC permission: actions (or `*`) on a resource. */
+export interface PolicyPermission {
+  resource_id: string
+  actions: string[]
+}
+
+/** An RBAC role of the project policy or of an organization's own policy. */
+export interface PolicyRole {
+  role_id: string
+  /** Default `''`. */
+  description?: string
+  permissions: PolicyPermission[]
+}
+
+/** An RBAC resource and the actions it has. */
+export interface PolicyResource {
+  resource_id: string
+  /** Default `''`. */
+  description?: string
+  actions: string[]
+}
+
+/**
+ * The project's RBAC policy, on top of Stytch's defaults: `resources` are added to the `stytch.*`
+ * ones, `roles` are added, or replace `stytch_member` / `stytch_admin` by id.
+ */
+export interface RbacPolicyInput {
+  /** Default `[]`. Ids may not start with `stytch`. */
+  resources?: PolicyResource[]
+  /** Default `[]`. */
+  roles?: PolicyRole[]
+}
+
+/** `rbac_email_implicit_role_assignments[]`: every member with an email at `domain` has the role. */
+export interface EmailImplicitRoleAssignment {
+  domain: string
+  role_id: string
+}
+
 /** A member to seed or create. Field names are Stytch's. */
 export interface SeedMember {
   /** Default: a fresh `member-test-<uuid>`. */
@@ -26,6 +65,21 @@ export interface SeedMember {
   roles?: string[]
   /** Default `false`. */
   is_breakglass?: boolean
+  /**
+   * Base32 secret of a verified authenticator app (TOTP), as `totps.create` would have made.
+   * Default: none.
+   */
+  totp_secret?: string
+  /** The app's recovery codes (`xxxx-xxxx-xxxx`). Default: ten fresh ones, with `totp_secret`. */
+  recovery_codes?: string[]
+  /** Default: `'sms_otp'` with a phone, else `'totp'` with `totp_secret`, else `''`. */
+  default_mfa_method?: 'sms_otp' | 'totp'
+  /** Default `{}`. */
+  trusted_metadata?: Record<string, unknown>
+  /** Default `{}`. */
+  untrusted_metadata?: Record<string, unknown>
+  /** Unique in the organization; usable in place of `member_id`. Default: none. */
+  external_id?: string
 }
 
 /** An organization to seed or create. Field names are Stytch's. */
@@ -44,6 +98,22 @@ export interface SeedOrganization {
   email_jit_provisioning?: EmailJitProvisioning
   /** Default `[]`. */
   email_allowed_domains?: string[]
+  /** Default `''`. */
+  organization_logo_url?: string
+  /** Unique in the project; usable in place of `organization_id`. Default: none. */
+  organization_external_id?: string
+  /** Default `{}`. */
+  trusted_metadata?: Record<string, unknown>
+  /** Default `'ALL_ALLOWED'`, or `'NOT_ALLOWED'` when other auth settings are given. */
+  email_invites?: 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
+  /** Default `'ALL_ALLOWED'`. */
+  auth_methods?: 'ALL_ALLOWED' | 'RESTRICTED'
+  /** Primary methods when `auth_methods` is `'RESTRICTED'`, e.g. `'email_otp'`. Default `[]`. */
+  allowed_auth_methods?: string[]
+  /** Default `[]`. */
+  rbac_email_implicit_role_assignments?: EmailImplicitRoleAssignment[]
+  /** The organization's own RBAC roles (its org policy). Default `[]`. */
+  custom_roles?: PolicyRole[]
   /** Default `[]`. */
   members?: SeedMember[]
 }
@@ -51,6 +121,8 @@ export interface SeedOrganization {
 /** What the emulator starts with, and returns to on `reset()`. */
 export interface EmulatorSeed {
   organizations: SeedOrganization[]
+  /** The project's RBAC policy on top of Stytch's defaults. Default: the defaults alone. */
+  rbac_policy?: RbacPolicyInput
 }
 
 /** A code the emulator "sent". */
@@ -59,7 +131,9 @@ export interface OutboxMessage {
   /** The phone number (E.164) or email address. */
   to: string
   code: string
+  /** `''` for a discovery code, which is for no organization yet. */
   organization_id: string
+  /** `''` for a discovery code. */
   member_id: string
   /** RFC 3339, on the emulator clock. */
   sent_at: string
@@ -100,6 +174,11 @@ export interface EmulatorOptions {
   generateCode?: () => string
   /** Called for each code sent (the CLI prints with it). Default: nothing. */
   onMessage?: (message: OutboxMessage) => void
+  /**
+   * The RS256 key that signs session JWTs, as a PKCS#8 PEM with its `kid`, so that JWTs signed
+   * elsewhere with it (a benchmark minting many) verify. Default: a fresh 2048-bit key.
+   */
+  signingKey?: { readonly kid: string; readonly privateKeyPem: string }
 }
 
 /** Options of {@link Emulator.signSessionJwt}. */
@@ -146,8 +225,26 @@ export interface Emulator {
   sessionsMinted(): number
   /** Same semantics as `POST /v1/b2b/organizations`. */
   createOrganization(input: Omit<SeedOrganization, 'members'>): OrganizationJson
-  /** Same semantics as `POST /v1/b2b/organizations/{id}/members`; id or slug. */
+  /**
+   * Same semantics as `POST /v1/b2b/organizations/{id}/members`; id or slug. The seed-only
+   * `totp_secret`, `recovery_codes` and `default_mfa_method` apply too.
+   */
   createMember(organization: string, input: SeedMember): MemberJson
+  /**
+   * The code the member's authenticator app shows now, on the emulator clock (a pending app
+   * too). A code is accepted once: advance the clock 30 s before the next sign-in with TOTP.
+   * @param member a member id, or an email address (any case).
+   * @param organization id or slug, to pick among members of several organizations.
+   * @throws Error for no such member, several, or a member without an authenticator app.
+   */
+  totpCode(member: string, organization?: string): string
+  /** The member's recovery codes not used yet; same arguments and errors as `totpCode`. */
+  recoveryCodes(member: string, organization?: string): string[]
+  /**
+   * Replaces the project's RBAC policy (on top of Stytch's defaults) until `reset()`, which
+   * returns to the seed's. @throws TypeError for a policy that names unknown resources or actions.
+   */
+  setRbacPolicy(policy: RbacPolicyInput): void
   /** Signs any header and payload, for adversarial JWT tests. */
   signSessionJwt(options: SignSessionJwtOptions): string
   /** Stops listening and destroys open sockets, hanging ones included. */

@@ -41,6 +41,22 @@ const CODE_OF_TYPE: Readonly<Record<string, MfaErrorCode>> = {
   duplicate_member_phone_number: 'invalid_phone_number',
   duplicate_member_phone_number_for_member: 'invalid_phone_number',
   member_phone_number_not_found: 'invalid_phone_number',
+  // A wrong, expired or replayed authenticator code, or a spent or wrong recovery code: to the
+  // member each is a wrong code, and each counts against the attempt budget.
+  unable_to_authenticate_totp: 'otp_invalid',
+  totp_code_already_authenticated: 'otp_invalid',
+  invalid_totp_code: 'otp_invalid',
+  recovery_code_used_as_totp_code: 'otp_invalid',
+  unable_to_authenticate_recovery_code: 'otp_invalid',
+  totp_code_used_as_recovery_code: 'otp_invalid',
+  invalid_recovery_code: 'otp_invalid',
+  operation_restricted_by_organization_mfa_methods: 'mfa_method_not_allowed',
+  totp_not_found: 'totp_not_enrolled',
+  no_active_recovery_code_backed_factor: 'totp_not_enrolled',
+  // Adding a factor to a member who has one takes a session that carries it.
+  insufficient_factors: 'mfa_required',
+  active_totp_exists: 'totp_already_enrolled',
+  pending_totp_exists: 'totp_already_enrolled',
 }
 
 /** undici's timeout codes: the agent gave up waiting for Stytch. */
@@ -172,25 +188,18 @@ function fromTransportError(error: Error, cause: unknown): MfaError {
 }
 
 /**
- * A `ClientError` from local JWT verification. Only jose's verdicts on the token itself (bad
- * signature, expired, wrong claims, unknown `kid`) mean `not_signed_in`. Anything else means
- * the JWKS could not be used and the JWT was never judged: that fails closed as a `stytch_*`
- * code (a 5xx) rather than logging the member out.
+ * A jose error from checking a session JWT locally. Only jose's verdicts on the token itself
+ * (bad signature, expired, wrong claims, unknown `kid`) mean `not_signed_in`. Anything else
+ * means the JWKS could not be used and the JWT was never judged: that fails closed as a
+ * `stytch_*` code (a 5xx) rather than logging the member out.
  */
-function fromClientError(error: ClientErrorLike & Error): MfaError {
-  const cause = redacted('ClientError', error.message, error.code)
-  if (!JWT_REFUSALS.has(error.code)) {
-    const message = `The Stytch SDK refused locally (${safeWord(error.code) ?? 'unknown'})`
-    return new MfaError('stytch_error', message, { cause })
-  }
-  const jose = isObject(error.cause) ? error.cause : undefined
+function fromJose(jose: Record<string, unknown> | undefined, what: string, cause: Error): MfaError {
   const joseCode = typeof jose?.code === 'string' ? jose.code : ''
   const joseMessage = typeof jose?.message === 'string' ? jose.message : ''
   if (jose === undefined || JWT_VERDICTS.has(joseCode)) {
     const why = safeWord(joseCode)
-    const reason = why === undefined ? error.code : `${error.code}, ${why}`
-    const message = `The session JWT was refused (${reason})`
-    return new MfaError('not_signed_in', message, { cause })
+    const reason = why === undefined ? what : `${what}, ${why}`
+    return new MfaError('not_signed_in', `The session JWT was refused (${reason})`, { cause })
   }
   const unusable = (code: MfaErrorCode, why: string) =>
     new MfaError(code, `The Stytch JWKS could not be used (${why})`, { cause })
@@ -201,6 +210,26 @@ function fromClientError(error: ClientErrorLike & Error): MfaError {
   }
   // Refused, reset, DNS, TLS, a non-200 answer ("Expected 200 OK…"), or anything unforeseen.
   return unusable('stytch_unavailable', safeWord(joseCode) ?? 'unreachable')
+}
+
+/** A `ClientError` from the SDK's local JWT verification, caused (or not) by a jose error. */
+function fromClientError(error: ClientErrorLike & Error): MfaError {
+  const cause = redacted('ClientError', error.message, error.code)
+  if (!JWT_REFUSALS.has(error.code)) {
+    const message = `The Stytch SDK refused locally (${safeWord(error.code) ?? 'unknown'})`
+    return new MfaError('stytch_error', message, { cause })
+  }
+  return fromJose(isObject(error.cause) ? error.cause : undefined, error.code, cause)
+}
+
+/** A jose error thrown while fetching the JWKS or choosing its key for a session JWT. */
+export function fromJoseError(error: unknown): MfaError {
+  if (!(error instanceof Error)) {
+    return new MfaError('stytch_unavailable', 'The Stytch JWKS could not be used (unexpected)')
+  }
+  const code = (error as { code?: unknown }).code
+  const cause = redacted(error.name, error.message, typeof code === 'string' ? code : undefined)
+  return fromJose(error as unknown as Record<string, unknown>, 'jose', cause)
 }
 
 /**
@@ -217,6 +246,11 @@ function fromClientError(error: ClientErrorLike & Error): MfaError {
  * | `session_not_found`, `invalid_session_token`, `invalid_session_id`, `unable_to_parse_session_jwt`, `jwt_invalid_audience`, `jwt_invalid_issuer` | `not_signed_in` |
  * | `user_lock_limit_reached` | `otp_locked` |
  * | `too_many_requests`, any other 429 | `rate_limited` (no `retryAfterSeconds`: the SDK drops headers) |
+ * | `unable_to_authenticate_totp`, `totp_code_already_authenticated` (a replay), `invalid_totp_code`, `unable_to_authenticate_recovery_code`, `invalid_recovery_code`, and a code of one kind sent as the other | `otp_invalid` |
+ * | `operation_restricted_by_organization_mfa_methods` | `mfa_method_not_allowed` |
+ * | `totp_not_found`, `no_active_recovery_code_backed_factor` | `totp_not_enrolled` |
+ * | `active_totp_exists`, `pending_totp_exists` | `totp_already_enrolled` |
+ * | `insufficient_factors` | `mfa_required` |
  * | `invalid_phone_number`, `invalid_phone_number_country_code`, `invalid_phone_number_sandbox`, `unsubscribed_phone_number`, `duplicate_member_phone_number`, `duplicate_member_phone_number_for_member`, `member_phone_number_not_found` | `invalid_phone_number` |
  * | `unauthorized_credentials` and the other project id / secret refusals | `stytch_error` ("refused the project id and secret") |
  * | any other 4xx | `stytch_error` |

@@ -5,10 +5,15 @@ import type {
   AuthenticationFactor,
   MemberPhoneStatus,
   MemberSession,
+  MfaMethod,
+  MfaOptions,
   PrimaryAuthResult,
+  RecoveryCodes,
+  RecoveryGrant,
   SendEmailOtpResult,
   SendSmsOtpResult,
   SessionGrant,
+  TotpRegistration,
 } from '../core/ports/stytch.js'
 
 /** RFC 6265 `cookie-octet`: safe in a cookie value unquoted (no `;` `,` `"` `\`, space, CTLs). */
@@ -26,9 +31,10 @@ export const sessionJwtSchema = token(4000)
 /** An `intermediate_session_token`: cookie-safe, like a session token. */
 export const intermediateSessionTokenSchema = token(200)
 
-const id = z.string().min(1).max(200)
+/** An id Stytch gives (member, organization, role, resource…). */
+export const id = z.string().min(1).max(200)
 // Stytch always sends `request_id`; it is only used for logs, so its absence is not fatal.
-const requestId = z
+export const requestId = z
   .string()
   .max(200)
   .optional()
@@ -157,6 +163,44 @@ export const getMemberSchema = z
     mfaPhoneNumberVerified: member.mfa_phone_number_verified,
   }))
 
+const MFA_METHODS: readonly MfaMethod[] = ['sms_otp', 'totp']
+const isMfaMethod = (value: string | undefined): value is MfaMethod =>
+  MFA_METHODS.includes(value as MfaMethod)
+
+/** The MFA fields of the `member` in an answer; all optional, as older answers lack them. */
+const mfaMemberSchema = z.object({
+  mfa_phone_number: optionalText,
+  totp_registration_id: optionalText,
+  default_mfa_method: optionalText,
+  is_breakglass: z.boolean().nullish(),
+})
+
+/** The MFA fields of the `organization` in an answer. */
+const mfaOrganizationSchema = z.object({
+  mfa_methods: optionalText,
+  allowed_mfa_methods: z.array(z.string()).nullish(),
+})
+
+/**
+ * The second factors the member may use. `RESTRICTED` limits them to `allowed_mfa_methods`,
+ * except for a breakglass member (Stytch exempts those); an answer without the organization
+ * offers both, and Stytch still refuses what it does not allow.
+ */
+function mfaOptionsOf(
+  member: z.output<typeof mfaMemberSchema> | null | undefined,
+  organization: z.output<typeof mfaOrganizationSchema> | null | undefined,
+  options: { readonly totp_registration_id?: string | undefined } | null | undefined,
+): MfaOptions {
+  const restricted = organization?.mfa_methods === 'RESTRICTED' && member?.is_breakglass !== true
+  const allowed = organization?.allowed_mfa_methods ?? []
+  const defaultMethod = member?.default_mfa_method
+  return {
+    allowedMethods: restricted ? MFA_METHODS.filter((m) => allowed.includes(m)) : MFA_METHODS,
+    hasTotp: (member?.totp_registration_id ?? options?.totp_registration_id) !== undefined,
+    defaultMethod: isMfaMethod(defaultMethod) ? defaultMethod : undefined,
+  }
+}
+
 /** `member_authenticated: false`: Stytch wants MFA or another primary method. */
 const unauthenticatedSchema = z
   .object({
@@ -166,10 +210,13 @@ const unauthenticatedSchema = z
     organization_id: optionalText,
     intermediate_session_token: z.string().nullish(),
     intermediate_session_token_expires_at: optionalDate,
-    member: z.object({ mfa_phone_number: optionalText }).nullish(),
+    member: mfaMemberSchema.nullish(),
+    organization: mfaOrganizationSchema.nullish(),
     mfa_required: z
       .object({
-        member_options: z.object({ mfa_phone_number: optionalText }).nullish(),
+        member_options: z
+          .object({ mfa_phone_number: optionalText, totp_registration_id: optionalText })
+          .nullish(),
         secondary_auth_initiated: z.string().nullish(),
       })
       .nullish(),
@@ -195,6 +242,11 @@ const unauthenticatedSchema = z
       ctx.addIssue({ code: 'custom', path: [missing ?? ''], message: 'missing or not usable' })
       return z.NEVER
     }
+    const options = mfaOptionsOf(body.member, body.organization, mfa.member_options)
+    // A phone the organization does not let count is no way to sign in: the SMS step is off.
+    const phone = options.allowedMethods.includes('sms_otp')
+      ? (mfa.member_options?.mfa_phone_number ?? body.member?.mfa_phone_number)
+      : undefined
     return {
       kind: 'mfa_required' as const,
       requestId: body.request_id,
@@ -203,7 +255,8 @@ const unauthenticatedSchema = z
       intermediateSessionToken: ist.data,
       intermediateSessionExpiresAt: body.intermediate_session_token_expires_at,
       smsSent: mfa.secondary_auth_initiated === 'sms_otp',
-      memberPhoneNumber: mfa.member_options?.mfa_phone_number ?? body.member?.mfa_phone_number,
+      memberPhoneNumber: phone,
+      mfa: options,
     }
   })
 
@@ -217,6 +270,49 @@ export const primaryAuthSchema = z.discriminatedUnion('member_authenticated', [
   authenticatedSchema,
   unauthenticatedSchema,
 ])
+
+/** A recovery code as Stytch issues them (`xxxx-xxxx-xxxx`); bounded, since they are shown. */
+const recoveryCodeSchema = z.string().min(1).max(64)
+
+/** `totps.create`: the secret, the QR code and the recovery codes, all needed. */
+export const totpRegistrationSchema = z
+  .object({
+    request_id: requestId,
+    totp_registration_id: id,
+    secret: z
+      .string()
+      .min(16)
+      .max(128)
+      .regex(/^[A-Z2-7]+=*$/),
+    qr_code: z
+      .string()
+      .max(100_000)
+      .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/),
+    recovery_codes: z.array(recoveryCodeSchema).min(1).max(50),
+  })
+  .transform((body): TotpRegistration => ({
+    requestId: body.request_id,
+    totpRegistrationId: body.totp_registration_id,
+    secret: body.secret,
+    qrCode: body.qr_code,
+    recoveryCodes: body.recovery_codes,
+  }))
+
+/** `recovery_codes.recover`: a full session, and the count of codes left. */
+export const recoveryGrantSchema = z
+  .object({ ...sessionGrantFields, recovery_codes_remaining: z.number().int().min(0) })
+  .transform((body): RecoveryGrant => ({
+    ...toSessionGrant(body),
+    recoveryCodesRemaining: body.recovery_codes_remaining,
+  }))
+
+/** `recovery_codes.rotate` and `.get`. */
+export const recoveryCodesSchema = z
+  .object({ request_id: requestId, recovery_codes: z.array(recoveryCodeSchema).min(1).max(50) })
+  .transform((body): RecoveryCodes => ({
+    requestId: body.request_id,
+    recoveryCodes: body.recovery_codes,
+  }))
 
 /** Names the problem by path and issue code only: values (tokens, phone numbers) stay out. */
 function describe(error: z.ZodError): string {

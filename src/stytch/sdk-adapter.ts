@@ -2,12 +2,19 @@
  * @module The core's Stytch port implemented over the official `stytch` SDK: the only file that
  * loads the SDK.
  */
-import { decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose'
 import { B2BClient } from 'stytch'
 import { MfaError } from '../core/errors.js'
 import { createDeadlineAgent, withDeadline } from './deadline.js'
 import { isClientErrorLike, toMfaError } from './map-error.js'
-import type { MfaCredential, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
+import type { MemberSession, MfaCredential, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
+import { createClaimsOf } from './jwt-claims.js'
+import { organizationRbacPolicySchema, rbacPolicySchema } from './rbac-schemas.js'
 import { STYTCH_LIVE_URL, STYTCH_TEST_URL, type StytchConfig } from './options.js'
 import {
   getMemberSchema,
@@ -15,11 +22,14 @@ import {
   memberSessionSchema,
   parsePrimaryAuth,
   parseResponse,
+  recoveryCodesSchema,
+  recoveryGrantSchema,
   sendEmailOtpSchema,
   sendSmsOtpSchema,
   sessionGrantSchema,
   sessionJwtSchema,
   sessionTokenSchema,
+  totpRegistrationSchema,
 } from './schemas.js'
 
 type CredentialField =
@@ -55,7 +65,7 @@ function checked(schema: typeof sessionTokenSchema, token: string, what: string)
  * `kid` and `typ: JWT`. Key-carrying headers (`jku`, `jwk`, `x5u`, `x5c`) and `crit` never
  * appear in Stytch's JWTs, so their presence alone refuses the token.
  */
-function checkJwtHeader(jwt: string): void {
+function checkJwtHeader(jwt: string): ProtectedHeaderParameters {
   let header: ProtectedHeaderParameters
   try {
     header = decodeProtectedHeader(checked(sessionJwtSchema, jwt, 'session JWT'))
@@ -67,12 +77,74 @@ function checkJwtHeader(jwt: string): void {
   if (header.alg !== 'RS256' || header.typ !== 'JWT' || !kidOk || foreign) {
     throw new MfaError('not_signed_in', 'The session JWT header is not a Stytch RS256 JWT header')
   }
+  return header
 }
 
 /** Seconds since the epoch (a JWT `NumericDate`) as a `Date`, or a bad-response error. */
 function numericDate(value: unknown, claim: string): Date {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000)
   throw new MfaError('stytch_bad_response', `The verified session JWT has no numeric "${claim}"`)
+}
+
+function verifiedJwt(memberSession: MemberSession, payload: JWTPayload): VerifiedJwt {
+  return {
+    memberSession,
+    jwtExpiresAt: numericDate(payload.exp, 'exp'),
+    issuedAt: numericDate(payload.iat, 'iat'),
+  }
+}
+
+const SESSION_CLAIM = 'https://stytch.com/session'
+const ORGANIZATION_CLAIM = 'https://stytch.com/organization'
+
+/**
+ * The member session a verified JWT carries, read from Stytch's claims as the SDK's
+ * `authenticateJwtLocal` reads them, then checked like any Stytch answer.
+ */
+function memberSessionOfClaims(payload: JWTPayload): MemberSession {
+  const session = payload[SESSION_CLAIM]
+  const organization = payload[ORGANIZATION_CLAIM]
+  if (
+    typeof session !== 'object' ||
+    session === null ||
+    typeof organization !== 'object' ||
+    organization === null
+  ) {
+    throw new MfaError('stytch_bad_response', 'The session JWT lacks Stytch claims')
+  }
+  const claims = session as Record<string, unknown>
+  const org = organization as Record<string, unknown>
+  return parseResponse(
+    memberSessionSchema,
+    {
+      member_session_id: claims.id,
+      member_id: payload.sub,
+      organization_id: org.organization_id,
+      organization_slug: org.slug,
+      started_at: claims.started_at,
+      expires_at: claims.expires_at,
+      authentication_factors: claims.authentication_factors,
+      roles: claims.roles,
+    },
+    'session JWT',
+  )
+}
+
+/** A session for anyone but the member whose code this was must never be stored. */
+function sessionOf<G extends { readonly memberSession: MemberSession; readonly requestId: string }>(
+  input: { readonly memberId: string; readonly organizationId: string },
+  grant: G,
+  what: string,
+): G {
+  const { memberId, organizationId } = grant.memberSession
+  if (memberId !== input.memberId || organizationId !== input.organizationId) {
+    throw new MfaError(
+      'stytch_bad_response',
+      `Stytch's ${what} returned a session for another member or organization`,
+      { requestId: grant.requestId },
+    )
+  }
+  return grant
 }
 
 /** How the SDK's warning about an `env` that is neither Stytch test nor live begins. */
@@ -122,6 +194,17 @@ export function createStytchPort(
   now: () => Date = () => new Date(),
 ): StytchPort {
   const client = 'client' in config ? config.client : createClient(config)
+  // With credentials the project and its host are known, so JWTs are checked here; a client
+  // the application built keeps them to itself, and its own check is used.
+  const claimsOf =
+    'client' in config
+      ? undefined
+      : createClaimsOf({
+          projectId: config.projectId,
+          baseUrl: config.baseUrl,
+          clockToleranceSeconds: config.jwtClockToleranceSeconds,
+          timeoutMs: config.timeoutMs,
+        })
 
   async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
     try {
@@ -206,17 +289,11 @@ export function createStytchPort(
           session_duration_minutes: input.sessionDurationMinutes,
         }),
       )
-      const grant = parseResponse(sessionGrantSchema, body, 'otps.sms.authenticate')
-      const { memberId, organizationId } = grant.memberSession
-      // A session for anyone but the member whose code this was must never be stored.
-      if (memberId !== input.memberId || organizationId !== input.organizationId) {
-        throw new MfaError(
-          'stytch_bad_response',
-          "Stytch's otps.sms.authenticate returned a session for another member or organization",
-          { requestId: grant.requestId },
-        )
-      }
-      return grant
+      return sessionOf(
+        input,
+        parseResponse(sessionGrantSchema, body, 'otps.sms.authenticate'),
+        'otps.sms.authenticate',
+      )
     },
 
     async authenticateSession(input) {
@@ -241,7 +318,11 @@ export function createStytchPort(
     },
 
     async verifySessionJwt(sessionJwt): Promise<VerifiedJwt> {
-      checkJwtHeader(sessionJwt)
+      const header = checkJwtHeader(sessionJwt)
+      if (claimsOf !== undefined) {
+        const payload = await call('sessions.jwks', () => claimsOf(sessionJwt, header, now()))
+        return verifiedJwt(memberSessionOfClaims(payload), payload)
+      }
       const session: unknown = await call('sessions.authenticateJwtLocal', () =>
         client.sessions
           .authenticateJwtLocal({
@@ -256,14 +337,11 @@ export function createStytchPort(
             throw new MfaError('stytch_bad_response', 'The session JWT lacks Stytch claims')
           }),
       )
-      const memberSession = parseResponse(memberSessionSchema, session, 'session JWT')
       // Decoded only now that the signature is verified: exp and iat are the JWT's own.
-      const payload = decodeJwt(sessionJwt)
-      return {
-        memberSession,
-        jwtExpiresAt: numericDate(payload.exp, 'exp'),
-        issuedAt: numericDate(payload.iat, 'iat'),
-      }
+      return verifiedJwt(
+        parseResponse(memberSessionSchema, session, 'session JWT'),
+        decodeJwt(sessionJwt),
+      )
     },
 
     async revokeSession(input) {
@@ -284,6 +362,71 @@ export function createStytchPort(
         if (error instanceof MfaError && error.stytchErrorType === 'session_not_found') return
         throw error
       }
+    },
+
+    async getRbacPolicy() {
+      const body = await call('rbac.policy', () => client.rbac.policy())
+      return parseResponse(rbacPolicySchema, body, 'rbac.policy')
+    },
+
+    async getOrganizationRbacPolicy(input) {
+      const body = await call('rbac.organizations.getOrgPolicy', () =>
+        client.rbac.organizations.getOrgPolicy({ organization_id: input.organizationId }),
+      )
+      return parseResponse(organizationRbacPolicySchema, body, 'rbac.organizations.getOrgPolicy')
+    },
+
+    async createTotp(input) {
+      const credential = credentialField(input.credential)
+      const body = await call('totps.create', () =>
+        client.totps.create({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+          expiration_minutes: input.expirationMinutes,
+          ...credential,
+        }),
+      )
+      return parseResponse(totpRegistrationSchema, body, 'totps.create')
+    },
+
+    async authenticateTotp(input) {
+      const credential = credentialField(input.credential)
+      const body = await call('totps.authenticate', () =>
+        client.totps.authenticate({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+          code: input.code,
+          ...credential,
+          session_duration_minutes: input.sessionDurationMinutes,
+        }),
+      )
+      const grant = parseResponse(sessionGrantSchema, body, 'totps.authenticate')
+      return sessionOf(input, grant, 'totps.authenticate')
+    },
+
+    async recoverWithRecoveryCode(input) {
+      const credential = credentialField(input.credential)
+      const body = await call('recovery_codes.recover', () =>
+        client.recoveryCodes.recover({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+          recovery_code: input.recoveryCode,
+          ...credential,
+          session_duration_minutes: input.sessionDurationMinutes,
+        }),
+      )
+      const grant = parseResponse(recoveryGrantSchema, body, 'recovery_codes.recover')
+      return sessionOf(input, grant, 'recovery_codes.recover')
+    },
+
+    async rotateRecoveryCodes(input) {
+      const body = await call('recovery_codes.rotate', () =>
+        client.recoveryCodes.rotate({
+          organization_id: input.organizationId,
+          member_id: input.memberId,
+        }),
+      )
+      return parseResponse(recoveryCodesSchema, body, 'recovery_codes.rotate')
     },
   }
 }

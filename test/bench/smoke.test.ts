@@ -13,25 +13,31 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 
 const ROUTES = [
   ['Express 5', '/bare'],
+  ['Express 5', '/bare-turns'],
   ['Express 5', '/floor'],
   ['Express 5', '/guarded'],
-  ['Express 5', '/guarded-many'],
+  ['Express 5', '/guarded-permission'],
+  ['Express 5', '/guarded-1k'],
   ['Express 5', '/session-only'],
   ['Express 5', '/guarded-session'],
   ['Express 5', '/naive'],
   ['Express 5', '/strict'],
   ['Koa 3', '/bare'],
+  ['Koa 3', '/bare-turns'],
   ['Koa 3', '/floor'],
   ['Koa 3', '/guarded'],
-  ['Koa 3', '/guarded-many'],
+  ['Koa 3', '/guarded-permission'],
+  ['Koa 3', '/guarded-1k'],
 ] as const
 
 const CACHED = [
   'Express 5 /guarded',
-  'Express 5 /guarded-many',
+  'Express 5 /guarded-permission',
+  'Express 5 /guarded-1k',
   'Express 5 /guarded-session',
   'Koa 3 /guarded',
-  'Koa 3 /guarded-many',
+  'Koa 3 /guarded-permission',
+  'Koa 3 /guarded-1k',
 ]
 
 /** The table's row of a route, as cells (columns are separated by two spaces or more). */

@@ -3,21 +3,11 @@ import { checkCode } from '../../src/core/check-code.js'
 import { MfaError } from '../../src/core/errors.js'
 import type { MfaEvent } from '../../src/core/events.js'
 import { Limits, memberKey, type LimitsConfig } from '../../src/core/limits.js'
+import { mfaOptionsSchema } from '../../src/core/options.js'
 import { memoryLimitStore } from '../../src/limits/index.js'
 
-const config: LimitsConfig = {
-  smsCooldownSeconds: 0,
-  smsPerMemberPerHour: 5,
-  smsPerMemberPerDay: 10,
-  smsPerPhonePerDay: 10,
-  smsPerIpPerHour: 30,
-  emailPerAddressPerHour: 5,
-  emailPerIpPerHour: 30,
-  attemptsPerCode: 2,
-  failuresPerMember: 10,
-  lockoutSeconds: 3600,
-  unverifiedCallsPerIpPerMinute: 60,
-}
+/** The default limits, with two attempts per code. */
+const config: LimitsConfig = mfaOptionsSchema.shape.limits.parse({ attemptsPerCode: 2 })
 const IP = '203.0.113.7'
 const MEMBER = { memberId: 'member-test-admin', organizationId: 'organization-test-acme' }
 

@@ -65,6 +65,18 @@ describe('the import graph of src/', () => {
     expect(adapterImports).toContain('stytch')
   })
 
+  it('loads libphonenumber-js with import() on the first phone number, never at startup (the emulator aside)', () => {
+    const texts = sourcesUnder(SRC)
+      .filter((file) => !isInside(EMULATOR, file))
+      .map((file) => [file, readFileSync(file, 'utf8')] as const)
+    const eager = texts
+      .filter(([, text]) => /^(?:import|export) (?!type )[^'"]*['"]libphonenumber-js/m.test(text))
+      .map(([file]) => shown(file))
+    expect(eager).toEqual([])
+    const lazy = texts.filter(([, text]) => text.includes("import('libphonenumber-js/"))
+    expect(lazy.map(([file]) => shown(file))).toEqual(['src/core/phone.ts'])
+  })
+
   it('names the file and the import when a rule is broken', () => {
     const engine = join(CORE, 'engine.ts')
     const text = [

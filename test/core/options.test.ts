@@ -34,7 +34,7 @@ describe('parseOptions(mfaOptionsSchema)', () => {
       phoneEnrollment: { enabled: false, allowedCountries: ['US', 'CA'] },
       respondWith: 'auto',
       bodyLimitBytes: 16_384,
-      jwtCacheSize: 10_000,
+      jwtCacheSize: 100_000,
       selfCheck: true,
     })
     expect(config.logger).toBe(console)
@@ -115,8 +115,11 @@ describe('parseOptions(requireMfaOptionsSchema)', () => {
     expect(parseOptions(requireMfaOptionsSchema, { maxAge: 30 }).maxAge).toBe(30)
   })
 
-  it('defaults to local verification and any organization', () => {
-    expect(parseOptions(requireMfaOptionsSchema, undefined)).toEqual({ checkWithStytch: false })
+  it('defaults to local verification, any second factor and any organization', () => {
+    expect(parseOptions(requireMfaOptionsSchema, undefined)).toEqual({
+      checkWithStytch: false,
+      factors: ['sms', 'totp', 'recovery_code'],
+    })
   })
 
   it('refuses empty lists and bad durations', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mfaOptionsSchema, parseOptions } from '../../src/core/options.js'
 import { RecentCookieReads, readSessionTokens } from '../../src/core/session-store.js'
+import { credentialKey } from '../../src/core/verified-sessions.js'
 import { authRequest } from '../helpers/auth-request.js'
 
 const config = parseOptions(mfaOptionsSchema, {
@@ -21,10 +22,13 @@ function reader(recent: RecentCookieReads | undefined) {
 
 const HOST = '__Host-stytch_session=tok; __Host-stytch_session_jwt=jwt'
 const PLAIN = 'stytch_session=tok; stytch_session_jwt=jwt'
-const PRESENT = { state: 'present', tokens: { sessionToken: 'tok', sessionJwt: 'jwt' } }
+const PRESENT = {
+  state: 'present',
+  tokens: expect.objectContaining({ sessionToken: 'tok', sessionJwt: 'jwt' }),
+}
 
 describe.each([
-  ['with the recent reads of a guard', () => reader(new RecentCookieReads())],
+  ['with the recent reads of a guard', () => reader(new RecentCookieReads(credentialKey))],
   ['reading afresh (a sign-in step, a logout)', () => reader(undefined)],
 ])('readSessionTokens() %s', (_name, makeReader) => {
   describe('when the same Cookie header comes again', () => {
@@ -70,11 +74,29 @@ describe.each([
 
 describe('RecentCookieReads', () => {
   it('keeps what it read to its own instance: another instance reads the header anew', () => {
-    const [mine, another] = [new RecentCookieReads(), new RecentCookieReads()]
+    const [mine, another] = [
+      new RecentCookieReads(credentialKey),
+      new RecentCookieReads(credentialKey),
+    ]
+    mine.read(HOST, true)
     const remembered = mine.read(HOST, true)
     expect(mine.read(HOST, true)).toBe(remembered)
     const fresh = another.read(HOST, true)
     expect(fresh).toEqual(PRESENT)
     expect(fresh).not.toBe(remembered)
+  })
+
+  it('hands the guard the key of the JWT with the tokens, worked out once per header', () => {
+    const keys: string[] = []
+    const recent = new RecentCookieReads((jwt) => {
+      keys.push(jwt)
+      return credentialKey(jwt)
+    })
+    for (let request = 0; request < 4; request += 1) {
+      const read = recent.read(HOST, true)
+      expect(read.state === 'present' && read.tokens.sessionJwtKey).toBe(credentialKey('jwt'))
+    }
+    // Read afresh the first time, kept the second: two reads in all.
+    expect(keys).toEqual(['jwt', 'jwt'])
   })
 })

@@ -32,7 +32,8 @@ const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('bas
 
 /** A JWT-shaped string whose payload carries `exp` (the verifier decodes it, never trusts it alone). */
 function jwtExpiringAt(ms: number, id: string): string {
-  const signature = Buffer.from(`signature of ${id}`).toString('base64url')
+  // As long as an RS256 signature: the verifier files a session under the end of it.
+  const signature = Buffer.alloc(256, `signature of ${id}`).toString('base64url')
   return `${part({ alg: 'RS256' })}.${part({ exp: Math.floor(ms / 1000), id })}.${signature}`
 }
 
@@ -59,6 +60,12 @@ function fakePort(overrides: Partial<StytchPort>): StytchPort {
     authenticateSession: refuse,
     verifySessionJwt: refuse,
     revokeSession: refuse,
+    getRbacPolicy: refuse,
+    getOrganizationRbacPolicy: refuse,
+    createTotp: refuse,
+    authenticateTotp: refuse,
+    recoverWithRecoveryCode: refuse,
+    rotateRecoveryCodes: refuse,
     ...overrides,
   }
 }
@@ -116,15 +123,39 @@ describe('SessionVerifier', () => {
       expect(verifySessionJwt).toHaveBeenCalledTimes(2)
     })
 
-    it('forgets the oldest entry beyond its capacity', async () => {
+    it('when full of live sessions, keeps them and verifies a newcomer on each request', async () => {
       const verifySessionJwt = vi.fn(verifiedAs(memberSession()))
       const verifier = verifierOf(fakePort({ verifySessionJwt }), { capacity: 2 })
-      for (const id of ['a', 'b', 'c', 'a'])
+      for (const id of ['a', 'b', 'c', 'a', 'b', 'c'])
         await verifier.verify(
           { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, id) },
           LOCAL,
         )
       expect(verifySessionJwt).toHaveBeenCalledTimes(4)
+    })
+
+    it('lets a newcomer in once a remembered session has lapsed', async () => {
+      let now = T0
+      let expiresAt = T0 + 100_000
+      const verifySessionJwt = vi.fn(() =>
+        Promise.resolve({
+          memberSession: memberSession(),
+          jwtExpiresAt: new Date(expiresAt),
+          issuedAt: new Date(T0),
+        }),
+      )
+      const verifier = verifierOf(fakePort({ verifySessionJwt }), { capacity: 1, now: () => now })
+      const verify = (id: string) =>
+        verifier.verify(
+          { sessionToken: undefined, sessionJwt: jwtExpiringAt(T0 + 300_000, id) },
+          LOCAL,
+        )
+      await verify('early')
+      expiresAt = T0 + 300_000
+      now = T0 + 100_001
+      await verify('late')
+      await verify('late')
+      expect(verifySessionJwt).toHaveBeenCalledTimes(2)
     })
 
     it('spends none of the client budget of Stytch calls', async () => {
@@ -400,19 +431,27 @@ describe('SessionVerifier', () => {
       return verifier
     }
 
-    it('answers only for the exact JWT verified, even when another shares its length and end', async () => {
+    it('answers only for the exact JWT verified, not for one differing in any character', async () => {
       const jwt = jwtExpiringAt(T0 + 300_000, 'aaaa')
       const verifier = await remembered([jwt])
-      const lookalike = `${jwt.slice(0, 30)}${jwt[30] === 'A' ? 'B' : 'A'}${jwt.slice(31)}`
-      expect(verifier.recall({ sessionToken: 't', sessionJwt: jwt }, T0)).toBe(session)
-      expect(verifier.recall({ sessionToken: 't', sessionJwt: lookalike }, T0)).toBeUndefined()
+      expect(verifier.recall({ sessionToken: 't', sessionJwt: jwt }, T0)).toMatchObject({
+        memberSessionId: session.memberSessionId,
+      })
+      for (const at of [5, 30, jwt.length - 5]) {
+        const lookalike = `${jwt.slice(0, at)}${jwt[at] === 'A' ? 'B' : 'A'}${jwt.slice(at + 1)}`
+        expect(verifier.recall({ sessionToken: 't', sessionJwt: lookalike }, T0)).toBeUndefined()
+      }
     })
 
-    it('keeps both of two JWTs that share a cache key, one after the other', async () => {
-      const first = jwtExpiringAt(T0 + 300_000, 'aaaa')
-      const second = `${first.slice(0, 30)}${first[30] === 'A' ? 'B' : 'A'}${first.slice(31)}`
-      const verifier = await remembered([first, second])
-      expect(verifier.recall({ sessionToken: 't', sessionJwt: second }, T0)).toBe(session)
+    it('answers no JWT that carries a verified signature under other claims', async () => {
+      const jwt = jwtExpiringAt(T0 + 300_000, 'aaaa')
+      const verifier = await remembered([jwt])
+      const [, , signature = ''] = jwt.split('.')
+      const claims = Buffer.from(JSON.stringify({ sub: 'member-2', id: 'ms-2' })).toString(
+        'base64url',
+      )
+      const grafted = `${part({ alg: 'RS256' })}.${claims}.${signature}`
+      expect(verifier.recall({ sessionToken: 't', sessionJwt: grafted }, T0)).toBeUndefined()
     })
   })
 })

@@ -34,4 +34,28 @@ describe('StringCache', () => {
     cache.set('first', 1)
     expect(cache.get('first')).toBeUndefined()
   })
+
+  describe('with keepOnSecondSight', () => {
+    it('keeps a string the second time it is offered, not the first', () => {
+      const cache = new StringCache<number>(10, { keepOnSecondSight: true })
+      cache.set('header', 1)
+      expect(cache.get('header')).toBeUndefined()
+      cache.set('header', 1)
+      expect(cache.get('header')).toBe(1)
+    })
+
+    it('keeps none of more strings taking turns than it has room for', () => {
+      const cache = new StringCache<number>(3, { keepOnSecondSight: true })
+      const strings = ['a', 'b', 'c', 'd']
+      for (let round = 0; round < 3; round += 1) {
+        for (const [index, text] of strings.entries()) cache.set(text, index)
+      }
+      expect(strings.map((text) => cache.get(text))).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ])
+    })
+  })
 })

@@ -29,7 +29,8 @@ describe('Basic auth on /v1/ routes', () => {
         status_code: 401,
         error_type: 'unauthorized_credentials',
         error_message: 'Unauthorized credentials.',
-        error_url: 'https://stytch.com/docs/api/errors/401#unauthorized_credentials',
+        error_url:
+          'https://stytch.com/docs/api-reference/b2b/api/errors/401#unauthorized_credentials',
       })
       expect(error.request_id).toMatch(/^request-id-test-[0-9a-f-]{36}$/)
       expect(harness.emulator.calls()).toBe(0)

@@ -75,7 +75,9 @@ describe('POST /v1/b2b/otps/sms/authenticate', () => {
         harness.client.otps.sms.authenticate({ ...smsStep, code: wrong }),
       )
       expect(error).toMatchObject({ status_code: 404, error_type: 'otp_code_not_found' })
-      expect(error.error_url).toBe('https://stytch.com/docs/api/errors/404#otp_code_not_found')
+      expect(error.error_url).toBe(
+        'https://stytch.com/docs/api-reference/b2b/api/errors/404#otp_code_not_found',
+      )
       const ok = await harness.client.otps.sms.authenticate({ ...smsStep, code: right })
       expect(ok.status_code).toBe(200)
     })

@@ -142,11 +142,13 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
 
   it('shows the library message for a wrong SMS code and a wrong email code', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
-    await browser.submit('/auth/email/send', {
+    const codeForm = await browser.submit('/auth/email/send', {
       email: ADMIN.email,
       organization: 'acme',
       returnTo: '/admin',
     })
+    expect(codeForm.status).toBe(200)
+    expect(text(codeForm)).toContain('action="/auth/email/verify"')
     const wrongEmail = await browser.post('/auth/email/verify', { code: '000000' })
     expect(location(wrongEmail)).toBe('/login/code?error=otp_invalid')
     const codePage = await browser.follow(wrongEmail)
@@ -403,7 +405,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(location(await browser.get('/login/code'))).toBe('/login')
   })
 
-  it('renders errors as a page without details, and logs them', async () => {
+  it('renders errors as a page without details, and logs them', async ({ onTestFinished }) => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const missing = await browser.get('/nowhere')
     expect(missing.status).toBe(404)
@@ -413,11 +415,19 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     // The session JWT (5 minutes) expires; Stytch then fails to confirm the session.
     demo.emulator.advanceClock(6 * 60)
     demo.emulator.injectFault('/v1/b2b/sessions/authenticate', { kind: 'status', status: 500 })
+    // The console leaves the library's operator log on its default, the console.
+    const operatorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    onTestFinished(() => {
+      operatorLog.mockRestore()
+    })
     const failed = await browser.get('/admin')
     expect(failed.status).toBeGreaterThanOrEqual(500)
     expect(failed.headers['content-type']).toMatch(/^text\/html/)
     expect(text(failed)).toContain('Something went wrong')
     expect(text(failed)).not.toMatch(/MfaError|\bat .*\.ts:\d+|node_modules/)
     expect(demo.logs.join('\n')).toMatch(/GET \/admin: 50\d stytch_/)
+    expect(operatorLog).toHaveBeenCalledWith(
+      expect.stringMatching(/^stytch-b2b-mfa: Stytch call sessions\.authenticate failed/),
+    )
   })
 })

@@ -3,18 +3,22 @@
  * without JavaScript to drive them, for the example's tests.
  */
 import { createServer, type RequestListener } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import request from 'supertest'
 import type { Response } from 'supertest'
 import { startEmulator, type Emulator } from 'stytch-b2b-mfa/emulator'
 import { expect } from 'vitest'
 import { createApp } from '../../example-app/app.js'
 import type { ConsoleOptions } from '../../example-app/console.js'
-import { demoSeed } from '../../example-app/demo.js'
+import { DEMO_MEMBERS, demoSeed } from '../../example-app/demo.js'
 import { createKoaApp } from '../../example-app/koa-app.js'
+import { listenOnLoopback } from '../helpers/processes.js'
+import { passEmailStep, passSmsStep } from '../helpers/sign-in.js'
 
-export const ADMIN = { email: 'admin@acme.test', phone: '+15555550100' } as const
-export const NEWCOMER = { email: 'new@acme.test', phone: '+12025550123' } as const
+const [admin, newcomer] = DEMO_MEMBERS
+/** The demo's member with a phone. */
+export const ADMIN = { email: admin.email, phone: admin.phone }
+/** The demo's member without a phone, and the number the tests enrol for them. */
+export const NEWCOMER = { email: newcomer.email, phone: '+12025550123' } as const
 /** A valid French mobile number: real, but outside the countries the console enrols. */
 export const FOREIGN_MOBILE = '+33612345678'
 
@@ -80,20 +84,8 @@ export interface Served {
 }
 
 export async function serve(listener: RequestListener): Promise<Served> {
-  const server = createServer(listener)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    baseUrl: `http://127.0.0.1:${String(port)}`,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve()
-        })
-      })
-    },
-  }
+  const { origin, close } = await listenOnLoopback(createServer(listener))
+  return { baseUrl: origin, close }
 }
 
 export interface Demo extends Served {
@@ -136,6 +128,9 @@ export function location(res: Response): string {
   expect(res.status, `expected a 303, got ${String(res.status)}: ${res.text}`).toBe(303)
   return res.headers.location as string
 }
+
+/** How the shared sign-in steps go in a browser: form posts answered by 303s. */
+const BROWSER_STEP = { status: 303, returnTo: '/admin' } as const
 
 /** A browser without JavaScript on one console: navigations and form posts, one cookie jar. */
 export class Browser {
@@ -199,18 +194,10 @@ export class Browser {
     return this.follow(await this.post(path, form))
   }
 
-  /** Email step done: the browser is on the MFA page. */
+  /** Email step done, asking to land on `/admin`: the browser is on the MFA page. */
   async passEmailStep(email: string): Promise<Response> {
-    const codePage = await this.submit('/auth/email/send', {
-      email,
-      organization: 'acme',
-      returnTo: '/admin',
-    })
-    expect(codePage.status).toBe(200)
-    expect(text(codePage)).toContain('action="/auth/email/verify"')
-    const code = this.emulator.lastCode(email)
-    expect(code).toMatch(/^\d{6}$/)
-    const mfaPage = await this.submit('/auth/email/verify', { code: code! })
+    const verified = await passEmailStep(this, this.emulator, { email }, BROWSER_STEP)
+    const mfaPage = await this.follow(verified)
     expect(mfaPage.status).toBe(200)
     return mfaPage
   }
@@ -218,9 +205,7 @@ export class Browser {
   /** Both codes of the admin: answers the SMS step's 303 to `/admin`. */
   async signInAdmin(): Promise<Response> {
     await this.passEmailStep(ADMIN.email)
-    const verified = await this.post('/auth/sms/verify', {
-      code: this.emulator.lastCode(ADMIN.phone)!,
-    })
+    const verified = await passSmsStep(this, this.emulator, ADMIN, BROWSER_STEP)
     expect(location(verified)).toBe('/admin')
     return verified
   }

@@ -80,6 +80,8 @@ export function libraryOptions(
     now: () => emulator.now(),
     // The startup check is a Stytch call of its own: the tests count calls.
     selfCheck: false,
+    // Tests provoke upstream failures on purpose; a test about the log passes a logger.
+    logger: false,
     ...spec.options,
     limits: limitsOf(spec),
   }
@@ -89,6 +91,7 @@ export function libraryOptions(
 const GUARDED: readonly (readonly [string, RequireMfaOptions])[] = [
   ['/admin', {}],
   ['/admin/fresh', { maxAge: '10m' }],
+  ['/admin/sms-only', { factors: ['sms'] }],
   ['/admin/strict', { checkWithStytch: true }],
   ['/admin/other-org', { organizationSlugs: ['other'] }],
   ['/admin/acme', { organizationSlugs: ['acme'] }],
@@ -116,6 +119,10 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
   app.post('/auth/email/verify', mfa.verifyEmailOtp())
   app.post('/auth/sms/send', mfa.sendSmsOtp())
   app.post('/auth/sms/verify', mfa.verifySmsOtp())
+  app.post('/auth/totp/enrol', mfa.enrolTotp())
+  app.post('/auth/totp/verify', mfa.verifyTotp())
+  app.post('/auth/recovery/verify', mfa.recoverWithCode())
+  app.post('/auth/recovery/rotate', mfa.rotateRecoveryCodes())
   app.post('/auth/logout', mfa.logout())
   app.get('/login-state', (req, res, next) => {
     mfa.loginState(req).then((state) => res.json(state), next)
@@ -146,6 +153,10 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   router.post('/auth/email/verify', mfa.verifyEmailOtp())
   router.post('/auth/sms/send', mfa.sendSmsOtp())
   router.post('/auth/sms/verify', mfa.verifySmsOtp())
+  router.post('/auth/totp/enrol', mfa.enrolTotp())
+  router.post('/auth/totp/verify', mfa.verifyTotp())
+  router.post('/auth/recovery/verify', mfa.recoverWithCode())
+  router.post('/auth/recovery/rotate', mfa.rotateRecoveryCodes())
   router.post('/auth/logout', mfa.logout())
   router.get('/login-state', async (ctx) => {
     ctx.body = await mfa.loginState(ctx)

@@ -4,7 +4,7 @@
  */
 import { B2BClient, ClientError, RequestError, StytchError } from 'stytch'
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { startEmulator, type Emulator, type EmulatorSeed } from '../../src/emulator/index.js'
 import { ADMIN, ENROLLED, NEWCOMER, PLAIN, VERIFIED, emulatorSeed } from './seed.js'
 
 /** The emulator seed's organizations by slug, with their members. */
@@ -16,8 +16,8 @@ export interface Harness {
   readonly client: B2BClient
 }
 
-/** Starts the emulator with `emulatorSeed` (seed.ts) and an SDK client pointed at it. */
-export function useEmulatorHarness(): Harness {
+/** Starts the emulator with `seed` (default `emulatorSeed`, seed.ts) and an SDK client on it. */
+export function useEmulatorHarness(seed: EmulatorSeed = emulatorSeed): Harness {
   let emulator: Emulator | undefined
   let client: B2BClient | undefined
   beforeAll(async () => {
@@ -26,7 +26,7 @@ export function useEmulatorHarness(): Harness {
     // Sequential codes: never two equal in a row, so "the old code" is always a different one.
     let sent = 0
     emulator = await startEmulator({
-      seed: emulatorSeed,
+      seed,
       generateCode: () => String(100_000 + (sent++ % 900_000)),
     })
     client = new B2BClient({

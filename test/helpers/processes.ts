@@ -1,22 +1,51 @@
 /**
- * Processes and ports as the tests of stopping see them: what runs below a process, whether a
- * process still runs, whether a port is free again.
+ * Processes and ports as the tests see them: servers on a free loopback port, what runs below a
+ * process, whether a process still runs, whether a port is free again.
  */
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
+
+/** A server listening on a loopback port. */
+export interface Listening {
+  readonly port: number
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly origin: string
+  /** Drops the connections still open and stops listening. */
+  readonly close: () => Promise<void>
+}
+
+/** Starts `server` on a free port of 127.0.0.1. */
+export async function listenOnLoopback(server: Server): Promise<Listening> {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return {
+    port,
+    origin: `http://127.0.0.1:${String(port)}`,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      })
+    },
+  }
+}
 
 /** A loopback port free right now. */
 export async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
+  const { port, close } = await listenOnLoopback(createHttpServer())
+  await close()
+  return port
+}
+
+/** A URL where nothing listens: a loopback port that was free a moment ago. */
+export async function closedPortUrl(): Promise<string> {
+  return `http://127.0.0.1:${String(await freePort())}/`
 }
 
 /** Whether a new server can listen on `port` (on 127.0.0.1). */

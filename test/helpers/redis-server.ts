@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { createClient, type RedisClientType } from 'redis'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { freePort } from './processes.js'
 
 /** The switch that makes the tests behave as on a machine without redis-server. */
 const NO_REDIS_SWITCH = 'STYTCH_TEST_NO_REDIS'
@@ -30,16 +30,6 @@ export const REDIS_MISSING_REASON = switchedOff
 if (REDIS_SERVER === undefined) {
   if (process.env.CI === 'true') throw new Error(`CI needs Redis: ${REDIS_MISSING_REASON}`)
   console.warn(`Skipping the Redis tests of this file: ${REDIS_MISSING_REASON}`)
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
 }
 
 export class RedisServer {

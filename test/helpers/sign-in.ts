@@ -13,12 +13,14 @@ export interface Member {
   readonly phone?: string
 }
 
-/** What the steps need of a client: a JSON POST and what it answered. */
-export interface StepClient {
-  post(
-    path: string,
-    body: Record<string, unknown>,
-  ): Promise<{ readonly status: number; readonly text: string }>
+/** What the steps need of a client: a POST (JSON or form) and what it answered. */
+export interface StepClient<Answer extends StepAnswer = StepAnswer> {
+  post(path: string, body: Record<string, string>): Promise<Answer>
+}
+
+interface StepAnswer {
+  readonly status: number
+  readonly text: string
 }
 
 export interface StepOptions {
@@ -26,16 +28,19 @@ export interface StepOptions {
   readonly organization?: string
   /** What each request answers: 200 for an API client, 303 for a browser. @default 200 */
   readonly status?: number
+  /** Where the email step asks to land once signed in. */
+  readonly returnTo?: string
 }
 
-async function post(
-  client: StepClient,
+async function post<Answer extends StepAnswer>(
+  client: StepClient<Answer>,
   path: string,
-  body: Record<string, unknown>,
+  body: Record<string, string>,
   status: number,
-): Promise<void> {
+): Promise<Answer> {
   const res = await client.post(path, body)
   expect(res.status, `${path}: ${res.text.slice(0, 300)}`).toBe(status)
+  return res
 }
 
 function lastCode(emulator: Emulator, to: string): string {
@@ -44,28 +49,38 @@ function lastCode(emulator: Emulator, to: string): string {
   return code ?? ''
 }
 
-/** Sends and verifies the email code; the client then holds the pending (IST) cookie. */
-export async function passEmailStep(
-  client: StepClient,
+/**
+ * Sends and verifies the email code; the client then holds the pending (IST) cookie.
+ * @returns the answer to the verification.
+ */
+export async function passEmailStep<Answer extends StepAnswer>(
+  client: StepClient<Answer>,
   emulator: Emulator,
   member: Member = ADMIN,
   options: StepOptions = {},
-): Promise<void> {
+): Promise<Answer> {
   const status = options.status ?? 200
-  const organization = options.organization ?? 'acme'
-  await post(client, '/auth/email/send', { email: member.email, organization }, status)
-  await post(client, '/auth/email/verify', { code: lastCode(emulator, member.email) }, status)
+  const send: Record<string, string> = {
+    email: member.email,
+    organization: options.organization ?? 'acme',
+  }
+  if (options.returnTo !== undefined) send.returnTo = options.returnTo
+  await post(client, '/auth/email/send', send, status)
+  return post(client, '/auth/email/verify', { code: lastCode(emulator, member.email) }, status)
 }
 
-/** Verifies the SMS code Stytch sent at the email step; the client then holds a session. */
-export async function passSmsStep(
-  client: StepClient,
+/**
+ * Verifies the SMS code Stytch sent at the email step; the client then holds a session.
+ * @returns the answer to the verification.
+ */
+export async function passSmsStep<Answer extends StepAnswer>(
+  client: StepClient<Answer>,
   emulator: Emulator,
   member: Member = ADMIN,
   options: StepOptions = {},
-): Promise<void> {
+): Promise<Answer> {
   const code = lastCode(emulator, member.phone ?? ADMIN.phone)
-  await post(client, '/auth/sms/verify', { code }, options.status ?? 200)
+  return post(client, '/auth/sms/verify', { code }, options.status ?? 200)
 }
 
 /** Signs a member in through both steps; returns the client holding the session. */

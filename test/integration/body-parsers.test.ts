@@ -43,8 +43,8 @@ function expressSetups(framework: 'Express 5' | 'Express 4'): ParserSetup[] {
   return [
     { name: 'no body parser', express: [] },
     {
-      name: 'its own express.json() and express.urlencoded()',
-      express: [own.json(), own.urlencoded()],
+      name: 'its own express.json() and express.urlencoded({ extended: false })',
+      express: [own.json(), own.urlencoded({ extended: false })],
     },
     {
       name: 'body-parser 1 (json and extended urlencoded)',

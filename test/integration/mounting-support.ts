@@ -4,7 +4,6 @@
  * client that normalises them would test something else.
  */
 import { createServer, request, type RequestListener } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +17,7 @@ import type { Emulator } from '../../src/emulator/index.js'
 import { createStytchMfa } from '../../src/express/index.js'
 import { createStytchMfa as createKoaStytchMfa } from '../../src/koa/index.js'
 import { SECRET, libraryOptions } from '../helpers/apps.js'
+import { listenOnLoopback } from '../helpers/processes.js'
 
 /** What the handler and the static file answer: an anonymous response containing it is a leak. */
 export const HANDLER_PAGE = 'admin users page'
@@ -71,19 +71,13 @@ export async function sendRaw(
   listener: RequestListener,
   targets: readonly string[],
 ): Promise<Outcome[]> {
-  const server = createServer(listener)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { port, close } = await listenOnLoopback(createServer(listener))
   try {
     const outcomes: Outcome[] = []
     for (const target of targets) outcomes.push(await getOnce(port, target))
     return outcomes
   } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve()
-      })
-    })
+    await close()
   }
 }
 

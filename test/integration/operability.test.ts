@@ -3,7 +3,6 @@
  * audit trail and a line in the `logger`, never a secret; and what the dev-mode option says
  * about itself at startup.
  */
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { MfaEvent } from '../../src/core/events.js'
 import type { MfaLogger } from '../../src/core/logger.js'
@@ -11,6 +10,7 @@ import type { Emulator } from '../../src/emulator/index.js'
 import { SECRET, frameworks, type Framework, type TestApp } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
 import { useEmulator } from '../helpers/emulator-fixture.js'
+import { closedPortUrl } from '../helpers/processes.js'
 import { ADMIN } from '../helpers/seed.js'
 import { signIn } from '../helpers/sign-in.js'
 
@@ -38,19 +38,6 @@ function recordingLogger(): { logger: MfaLogger; lines: Line[] } {
       error: (message) => lines.push({ level: 'error', message }),
     },
   }
-}
-
-/** A port nothing listens on (taken, then released). */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve()
-    })
-  })
-  return `http://127.0.0.1:${String(port)}/`
 }
 
 function stytchOf(current: Emulator, overrides: Record<string, unknown> = {}) {

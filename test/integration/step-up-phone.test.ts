@@ -4,13 +4,13 @@
  * named number never leaves the library; a member without one follows the enrolment rules.
  */
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { B2BClient } from 'stytch'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 import type { StytchMfaOptions } from '../../src/express/index.js'
 import { frameworks, type Framework, type TestApp } from '../helpers/apps.js'
 import { Client } from '../helpers/client.js'
+import { listenOnLoopback, type Listening } from '../helpers/processes.js'
 import { PLAIN, seed } from '../helpers/seed.js'
 
 /** A member of Beta (MFA optional) who has a phone but never enrolled in MFA. */
@@ -33,6 +33,7 @@ interface SeenRequest {
 class RecordingProxy {
   readonly seen: SeenRequest[] = []
   readonly #server: Server
+  #listening: Listening | undefined
 
   constructor(target: string) {
     this.#server = createServer((req, res) => {
@@ -61,8 +62,8 @@ class RecordingProxy {
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve))
-    return `http://127.0.0.1:${String((this.#server.address() as AddressInfo).port)}/`
+    this.#listening = await listenOnLoopback(this.#server)
+    return `${this.#listening.origin}/`
   }
 
   /** Everything the library sent, paths and bodies, as one string to search. */
@@ -74,13 +75,8 @@ class RecordingProxy {
     return this.seen.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).length
   }
 
-  close(): Promise<void> {
-    this.#server.closeAllConnections()
-    return new Promise((resolve) => {
-      this.#server.close(() => {
-        resolve()
-      })
-    })
+  async close(): Promise<void> {
+    await this.#listening?.close()
   }
 }
 

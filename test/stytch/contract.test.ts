@@ -63,6 +63,24 @@ describe('createStytchPort() against the emulator', () => {
     return result as MfaRequired
   }
 
+  /** What the SMS step sends for the login `pending`, but the code. */
+  function smsStep(pending: MfaRequired) {
+    return {
+      organizationId,
+      memberId: pending.memberId,
+      credential: {
+        kind: 'intermediate_session_token' as const,
+        token: pending.intermediateSessionToken,
+      },
+      sessionDurationMinutes: 60,
+    }
+  }
+
+  /** The SMS step of `pending` with the last code sent to `phone`. */
+  function passSmsStep(pending: MfaRequired, phone: string) {
+    return port.authenticateSmsOtp({ ...smsStep(pending), code: emulator.lastCode(phone) ?? '' })
+  }
+
   describe('when a member with a phone signs in', () => {
     it('runs email OTP, the auto-sent SMS, JWT check, refresh and logout', async () => {
       const pending = await signInByEmail(ALICE.email)
@@ -71,13 +89,7 @@ describe('createStytchPort() against the emulator', () => {
         emulator.now().getTime(),
       )
 
-      const grant = await port.authenticateSmsOtp({
-        organizationId,
-        memberId: pending.memberId,
-        credential: { kind: 'intermediate_session_token', token: pending.intermediateSessionToken },
-        code: emulator.lastCode(ALICE.phone) ?? '',
-        sessionDurationMinutes: 60,
-      })
+      const grant = await passSmsStep(pending, ALICE.phone)
       expect(grant.memberSession.authenticationFactors).toContainEqual(
         expect.objectContaining({ type: 'otp', deliveryMethod: 'sms' }),
       )
@@ -102,16 +114,7 @@ describe('createStytchPort() against the emulator', () => {
     })
 
     it('maps a wrong SMS code to otp_invalid and keeps the login usable', async () => {
-      const pending = await signInByEmail(ALICE.email)
-      const input = {
-        organizationId,
-        memberId: pending.memberId,
-        credential: {
-          kind: 'intermediate_session_token' as const,
-          token: pending.intermediateSessionToken,
-        },
-        sessionDurationMinutes: 60,
-      }
+      const input = smsStep(await signInByEmail(ALICE.email))
       const right = emulator.lastCode(ALICE.phone) ?? ''
       const wrong = right === '000000' ? '111111' : '000000'
       await expect(port.authenticateSmsOtp({ ...input, code: wrong })).rejects.toMatchObject({
@@ -121,14 +124,7 @@ describe('createStytchPort() against the emulator', () => {
     })
 
     it('refuses the session JWT once the clock has passed its expiry', async () => {
-      const pending = await signInByEmail(ALICE.email)
-      const grant = await port.authenticateSmsOtp({
-        organizationId,
-        memberId: pending.memberId,
-        credential: { kind: 'intermediate_session_token', token: pending.intermediateSessionToken },
-        code: emulator.lastCode(ALICE.phone) ?? '',
-        sessionDurationMinutes: 60,
-      })
+      const grant = await passSmsStep(await signInByEmail(ALICE.email), ALICE.phone)
       emulator.advanceClock(301)
       await expect(port.verifySessionJwt(grant.sessionJwt)).rejects.toMatchObject({
         code: 'not_signed_in',
@@ -140,10 +136,7 @@ describe('createStytchPort() against the emulator', () => {
     it('enrols the phone through sms/send and then authenticates', async () => {
       const pending = await signInByEmail(BOB.email)
       expect(pending).toMatchObject({ smsSent: false, memberPhoneNumber: undefined })
-      const credential = {
-        kind: 'intermediate_session_token' as const,
-        token: pending.intermediateSessionToken,
-      }
+      const { credential } = smsStep(pending)
       const sent = await port.sendSmsOtp({
         organizationId,
         memberId: pending.memberId,
@@ -151,13 +144,7 @@ describe('createStytchPort() against the emulator', () => {
         mfaPhoneNumber: BOB.phone,
       })
       expect(sent.phoneNumber).toBe(BOB.phone)
-      const grant = await port.authenticateSmsOtp({
-        organizationId,
-        memberId: pending.memberId,
-        credential,
-        code: emulator.lastCode(BOB.phone) ?? '',
-        sessionDurationMinutes: 60,
-      })
+      const grant = await passSmsStep(pending, BOB.phone)
       expect(grant.memberSession.memberId).toBe(pending.memberId)
     })
   })
@@ -171,12 +158,7 @@ describe('createStytchPort() against the emulator', () => {
         hasMfaPhoneNumber: true,
         mfaPhoneNumberVerified: false,
       })
-      await port.authenticateSmsOtp({
-        ...member,
-        credential: { kind: 'intermediate_session_token', token: pending.intermediateSessionToken },
-        code: emulator.lastCode(ALICE.phone) ?? '',
-        sessionDurationMinutes: 60,
-      })
+      await passSmsStep(pending, ALICE.phone)
       await expect(port.getMember(member)).resolves.toMatchObject({
         hasMfaPhoneNumber: true,
         mfaPhoneNumberVerified: true,

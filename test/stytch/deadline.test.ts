@@ -9,6 +9,7 @@ import {
   IST,
   MEMBER_ID,
   ORGANIZATION_ID,
+  portFor,
   PROJECT_ID,
   quietStytchWarnings,
   SECRET,
@@ -33,6 +34,14 @@ async function timedRejection(promise: Promise<unknown>): Promise<{ error: unkno
     (reason: unknown) => reason,
   )
   return { error, ms: performance.now() - started }
+}
+
+/** Expects `promise` to reject with `stytch_timeout` at its 300 ms deadline, not much later. */
+async function expectTimeoutAt300(promise: Promise<unknown>): Promise<void> {
+  const { error, ms } = await timedRejection(promise)
+  expect(error).toMatchObject({ code: 'stytch_timeout' })
+  expect(ms).toBeGreaterThanOrEqual(250)
+  expect(ms).toBeLessThan(3000)
 }
 
 describe('withDeadline()', () => {
@@ -101,16 +110,7 @@ describe('createStytchPort()', () => {
   describe('when Stytch accepts the connection and never answers', () => {
     it('rejects sendSmsOtp with stytch_timeout at the deadline', async () => {
       const fake = await startFakeStytch(() => undefined)
-      const port = stytchPort({
-        projectId: PROJECT_ID,
-        secret: SECRET,
-        baseUrl: fake.url,
-        timeoutMs: 300,
-      })
-      const { error, ms } = await timedRejection(port.sendSmsOtp(SEND))
-      expect(error).toMatchObject({ code: 'stytch_timeout' })
-      expect(ms).toBeGreaterThanOrEqual(250)
-      expect(ms).toBeLessThan(3000)
+      await expectTimeoutAt300(portFor(fake, { timeoutMs: 300 }).sendSmsOtp(SEND))
       expect(fake.requests).toHaveLength(1)
     })
   })
@@ -121,16 +121,7 @@ describe('createStytchPort()', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' })
         res.write('{"status_code":200,"request_id":"request-id-test-1","member_id":')
       })
-      const port = stytchPort({
-        projectId: PROJECT_ID,
-        secret: SECRET,
-        baseUrl: fake.url,
-        timeoutMs: 300,
-      })
-      const { error, ms } = await timedRejection(port.sendSmsOtp(SEND))
-      expect(error).toMatchObject({ code: 'stytch_timeout' })
-      expect(ms).toBeGreaterThanOrEqual(250)
-      expect(ms).toBeLessThan(3000)
+      await expectTimeoutAt300(portFor(fake, { timeoutMs: 300 }).sendSmsOtp(SEND))
     })
   })
 
@@ -139,24 +130,14 @@ describe('createStytchPort()', () => {
       const fake = await startFakeStytch(() => undefined)
       // Built without our agent: only the race can end the call.
       const client = new B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: fake.url })
-      const port = stytchPort({ client, timeoutMs: 300 })
-      const { error, ms } = await timedRejection(port.sendSmsOtp(SEND))
-      expect(error).toMatchObject({ code: 'stytch_timeout' })
-      expect(ms).toBeGreaterThanOrEqual(250)
-      expect(ms).toBeLessThan(3000)
+      await expectTimeoutAt300(stytchPort({ client, timeoutMs: 300 }).sendSmsOtp(SEND))
     })
   })
 
   describe('when the deadline has passed', () => {
     it('closes the connection to Stytch soon after, through the agent', async () => {
       const fake = await startFakeStytch(() => undefined)
-      const port = stytchPort({
-        projectId: PROJECT_ID,
-        secret: SECRET,
-        baseUrl: fake.url,
-        timeoutMs: 200,
-      })
-      await timedRejection(port.sendSmsOtp(SEND))
+      await timedRejection(portFor(fake, { timeoutMs: 200 }).sendSmsOtp(SEND))
       expect(allClosed(fake.sockets())).toBe(false)
       // Only our undici agent (deadline + 1 s grace) can end the abandoned request: the fake
       // server never closes a connection, and the SDK's default would wait 300 s.

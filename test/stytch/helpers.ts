@@ -1,16 +1,29 @@
 /** @module Helpers for the Stytch adapter tests: a raw fake Stytch, fixtures, a JWT signer. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { afterAll, beforeAll, vi } from 'vitest'
 import { parseOptions } from '../../src/core/options.js'
 import type { StytchPort } from '../../src/core/ports/stytch.js'
 import { stytchOptionsSchema, type StytchOptions } from '../../src/stytch/options.js'
 import { createStytchPort } from '../../src/stytch/sdk-adapter.js'
+import { listenOnLoopback } from '../helpers/processes.js'
 
 /** The port for `stytch` options as an application writes them, checked as the factory does. */
 export function stytchPort(options: StytchOptions, now?: () => Date): StytchPort {
   return createStytchPort(parseOptions(stytchOptionsSchema, options, 'stytch'), now)
+}
+
+/** The port the adapter builds for the test project on `fake` (1 s deadline unless given). */
+export function portFor(
+  fake: FakeStytch,
+  options: { timeoutMs?: number; jwtClockToleranceSeconds?: number } = {},
+  now?: () => Date,
+): StytchPort {
+  return stytchPort(
+    { projectId: PROJECT_ID, secret: SECRET, baseUrl: fake.url, timeoutMs: 1000, ...options },
+    now,
+  )
 }
 
 export const PROJECT_ID = 'project-test-11111111-2222-3333-4444-555555555555'
@@ -38,7 +51,8 @@ export interface FakeStytch {
 
 type Handler = (request: RecordedRequest, res: ServerResponse) => void
 
-const servers = new Set<Server>()
+/** How to close each fake still listening. */
+const openFakes = new Set<() => Promise<void>>()
 
 /** A raw HTTP server on 127.0.0.1:0 that records every request and lets `handler` answer. */
 export async function startFakeStytch(handler: Handler): Promise<FakeStytch> {
@@ -60,37 +74,18 @@ export async function startFakeStytch(handler: Handler): Promise<FakeStytch> {
   })
   const sockets: Socket[] = []
   server.on('connection', (socket) => sockets.push(socket))
-  servers.add(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    sockets: () => [...sockets],
-    close: () => closeServer(server),
+  const listening = await listenOnLoopback(server)
+  const close = () => {
+    openFakes.delete(close)
+    return listening.close()
   }
-}
-
-async function closeServer(server: Server): Promise<void> {
-  servers.delete(server)
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve()
-    })
-  })
+  openFakes.add(close)
+  return { url: `${listening.origin}/`, requests, sockets: () => [...sockets], close }
 }
 
 /** Closes every fake server still open (call from `afterEach`). */
 export async function closeAllFakes(): Promise<void> {
-  await Promise.all([...servers].map(closeServer))
-}
-
-/** A URL where nothing listens: a server is started, and closed again. */
-export async function closedPortUrl(): Promise<string> {
-  const fake = await startFakeStytch(() => undefined)
-  await fake.close()
-  return fake.url
+  await Promise.all([...openFakes].map((close) => close()))
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -195,6 +190,24 @@ export function authenticatedJson(overrides: Record<string, unknown> = {}) {
     mfa_required: null,
     primary_required: null,
     ...overrides,
+  }
+}
+
+/** `organizations.members.get` success for a member whose phone is not verified yet. */
+export function memberJson(member: Record<string, unknown> = {}) {
+  return {
+    status_code: 200,
+    request_id: 'request-id-test-member',
+    member_id: MEMBER_ID,
+    member: {
+      member_id: MEMBER_ID,
+      organization_id: ORGANIZATION_ID,
+      email_address: 'alice@example.com',
+      mfa_phone_number: '+15555550100',
+      mfa_phone_number_verified: false,
+      ...member,
+    },
+    organization: { organization_id: ORGANIZATION_ID },
   }
 }
 

@@ -6,15 +6,19 @@ import {
   memberSessionSchema,
   parsePrimaryAuth,
   parseResponse,
+  recoveryCodesSchema,
+  recoveryGrantSchema,
   sendEmailOtpSchema,
   sendSmsOtpSchema,
   sessionGrantSchema,
+  totpRegistrationSchema,
 } from '../../src/stytch/schemas.js'
 import {
   authenticatedJson,
   FAKE_JWT,
   IST,
   MEMBER_ID,
+  memberJson,
   memberSessionJson,
   mfaRequiredJson,
   ORGANIZATION_ID,
@@ -185,6 +189,40 @@ describe('parsePrimaryAuth()', () => {
         intermediateSessionExpiresAt: new Date('2030-01-09T07:51:52Z'),
         smsSent: true,
         memberPhoneNumber: '+15555550100',
+        mfa: { allowedMethods: ['sms_otp', 'totp'], hasTotp: false, defaultMethod: undefined },
+      })
+    })
+
+    it("reads the organization's restricted methods and the member's app and default", () => {
+      const body = mfaRequiredJson({
+        member: {
+          member_id: MEMBER_ID,
+          mfa_phone_number: '+15555550100',
+          totp_registration_id: 'member-totp-test-1',
+          default_mfa_method: 'totp',
+          is_breakglass: false,
+        },
+        organization: {
+          organization_id: ORGANIZATION_ID,
+          mfa_methods: 'RESTRICTED',
+          allowed_mfa_methods: ['totp'],
+        },
+      })
+      expect(parsePrimaryAuth(body, NOW)).toMatchObject({
+        // A phone the organization does not let count is not offered.
+        memberPhoneNumber: undefined,
+        mfa: { allowedMethods: ['totp'], hasTotp: true, defaultMethod: 'totp' },
+      })
+    })
+
+    it('exempts a breakglass member from the restriction, as Stytch does', () => {
+      const body = mfaRequiredJson({
+        member: { member_id: MEMBER_ID, mfa_phone_number: '+15555550100', is_breakglass: true },
+        organization: { mfa_methods: 'RESTRICTED', allowed_mfa_methods: ['totp'] },
+      })
+      expect(parsePrimaryAuth(body, NOW)).toMatchObject({
+        memberPhoneNumber: '+15555550100',
+        mfa: { allowedMethods: ['sms_otp', 'totp'] },
       })
     })
 
@@ -291,24 +329,12 @@ describe('sendSmsOtpSchema', () => {
 })
 
 describe('getMemberSchema', () => {
-  const memberBody = (member: Record<string, unknown>) => ({
-    request_id: 'request-id-test-get',
-    member_id: MEMBER_ID,
-    member: {
-      member_id: MEMBER_ID,
-      organization_id: ORGANIZATION_ID,
-      email_address: 'alice@example.com',
-      mfa_phone_number: '+15555550100',
-      mfa_phone_number_verified: true,
-      ...member,
-    },
-  })
   const read = (body: unknown) => parseResponse(getMemberSchema, body, 'organizations.members.get')
 
   it('says the member has a phone, and whether it is verified, without keeping the number', () => {
-    const member = read(memberBody({ mfa_phone_number_verified: false }))
+    const member = read(memberJson())
     expect(member).toEqual({
-      requestId: 'request-id-test-get',
+      requestId: 'request-id-test-member',
       memberId: MEMBER_ID,
       organizationId: ORGANIZATION_ID,
       hasMfaPhoneNumber: true,
@@ -318,18 +344,18 @@ describe('getMemberSchema', () => {
   })
 
   it.each([[''], [null]])('reads a phone number of %j as no phone', (phone) => {
-    expect(read(memberBody({ mfa_phone_number: phone })).hasMfaPhoneNumber).toBe(false)
+    expect(read(memberJson({ mfa_phone_number: phone })).hasMfaPhoneNumber).toBe(false)
   })
 
   it('fails closed without mfa_phone_number_verified, naming the field but not the number', () => {
-    const error = badResponse(() => read(memberBody({ mfa_phone_number_verified: undefined })))
+    const error = badResponse(() => read(memberJson({ mfa_phone_number_verified: undefined })))
     expect(error.message).toContain('member.mfa_phone_number_verified')
     expect(error.message).not.toContain('5555550100')
-    expect(error.requestId).toBe('request-id-test-get')
+    expect(error.requestId).toBe('request-id-test-member')
   })
 
   it('fails closed when the phone number is not a string, without echoing it', () => {
-    const error = badResponse(() => read(memberBody({ mfa_phone_number: 15555550100 })))
+    const error = badResponse(() => read(memberJson({ mfa_phone_number: 15555550100 })))
     expect(error.message).not.toContain('5555550100')
   })
 
@@ -357,5 +383,61 @@ describe('memberSessionSchema', () => {
       expiresAt: new Date('2024-01-09T08:41:52Z'),
       roles: [],
     })
+  })
+})
+
+describe('totpRegistrationSchema', () => {
+  const body = {
+    request_id: 'request-id-test-totp',
+    totp_registration_id: 'member-totp-test-1',
+    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    qr_code: 'data:image/png;base64,iVBORw0KGgo=',
+    recovery_codes: ['aaaa-bbbb-cccc'],
+  }
+
+  it('reads the registration into the port type', () => {
+    expect(parseResponse(totpRegistrationSchema, body, 'totps.create')).toEqual({
+      requestId: 'request-id-test-totp',
+      totpRegistrationId: 'member-totp-test-1',
+      secret: body.secret,
+      qrCode: body.qr_code,
+      recoveryCodes: ['aaaa-bbbb-cccc'],
+    })
+  })
+
+  it.each([
+    ['a QR code that is not a PNG data URL', { qr_code: 'javascript:alert(1)' }],
+    ['a secret that is not base32', { secret: 'not a secret at all!' }],
+    ['no recovery codes', { recovery_codes: [] }],
+  ])('fails closed on %s', (_what, overrides) => {
+    badResponse(() =>
+      parseResponse(totpRegistrationSchema, { ...body, ...overrides }, 'totps.create'),
+    )
+  })
+})
+
+describe('recoveryGrantSchema', () => {
+  it('reads the session and the count of codes left', () => {
+    const grant = parseResponse(
+      recoveryGrantSchema,
+      { ...sessionGrantJson(), recovery_codes_remaining: 7 },
+      'recovery_codes.recover',
+    )
+    expect(grant.recoveryCodesRemaining).toBe(7)
+    expect(grant.memberSession.memberId).toBe(MEMBER_ID)
+  })
+
+  it('fails closed without the count', () => {
+    badResponse(() =>
+      parseResponse(recoveryGrantSchema, sessionGrantJson(), 'recovery_codes.recover'),
+    )
+  })
+})
+
+describe('recoveryCodesSchema', () => {
+  it('fails closed on an empty list: a rotation that hands out nothing is no rotation', () => {
+    badResponse(() =>
+      parseResponse(recoveryCodesSchema, { recovery_codes: [] }, 'recovery_codes.rotate'),
+    )
   })
 })

@@ -1,18 +1,20 @@
 import type { ServerResponse } from 'node:http'
+import { B2BClient } from 'stytch'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MfaError } from '../../src/core/errors.js'
 import type { MfaCredential, StytchPort } from '../../src/core/ports/stytch.js'
 import {
   closeAllFakes,
-  closedPortUrl,
   createJwtSigner,
   FAKE_JWT,
   IST,
   JWKS_PATH,
   MEMBER_ID,
+  memberJson,
   memberSessionJson,
   mfaRequiredJson,
   ORGANIZATION_ID,
+  portFor,
   PROJECT_ID,
   quietStytchWarnings,
   SECRET,
@@ -27,6 +29,7 @@ import {
   type RecordedRequest,
   unsignedJwt,
 } from './helpers.js'
+import { closedPortUrl } from '../helpers/processes.js'
 
 type Route = (request: RecordedRequest, res: ServerResponse) => void
 
@@ -44,17 +47,6 @@ const answer =
   (_request, res) => {
     sendJson(res, status, body)
   }
-
-function portFor(
-  fake: FakeStytch,
-  options: { timeoutMs?: number; jwtClockToleranceSeconds?: number } = {},
-  now?: () => Date,
-): StytchPort {
-  return stytchPort(
-    { projectId: PROJECT_ID, secret: SECRET, baseUrl: fake.url, timeoutMs: 1000, ...options },
-    now,
-  )
-}
 
 async function rejection(promise: Promise<unknown>): Promise<MfaError> {
   const error = await promise.then(
@@ -74,24 +66,6 @@ const SMS_SEND = {
 const SMS_AUTH = { ...SMS_SEND, code: '123456', sessionDurationMinutes: 60 }
 
 const MEMBER_GET = { organizationId: ORGANIZATION_ID, memberId: MEMBER_ID }
-
-/** `organizations.members.get` success for a member whose phone is not verified yet. */
-function memberJson(member: Record<string, unknown> = {}) {
-  return {
-    status_code: 200,
-    request_id: 'request-id-test-member',
-    member_id: MEMBER_ID,
-    member: {
-      member_id: MEMBER_ID,
-      organization_id: ORGANIZATION_ID,
-      email_address: 'alice@example.com',
-      mfa_phone_number: '+15555550100',
-      mfa_phone_number_verified: false,
-      ...member,
-    },
-    organization: { organization_id: ORGANIZATION_ID },
-  }
-}
 
 describe('createStytchPort()', () => {
   quietStytchWarnings()
@@ -465,6 +439,39 @@ describe('createStytchPort() › verifySessionJwt()', () => {
       expect(fake.requests[0]?.headers.authorization).toBeUndefined()
     })
 
+    it.each([
+      ['an audience given as a string', () => ({ aud: PROJECT_ID })],
+      [
+        'the issuer named by its host, as with a custom domain',
+        (host: string) => ({ iss: host.replace(/\/+$/, '') }),
+      ],
+    ])('accepts %s, as the SDK does', async (_what, claimsFor) => {
+      const fake = await withJwks()
+      const jwt = await signer.sign({ claims: claimsFor(fake.url) })
+      await expect(portFor(fake).verifySessionJwt(jwt)).resolves.toMatchObject({
+        memberSession: { memberId: MEMBER_ID },
+      })
+    })
+
+    it('fetches the JWKS once for many JWTs', async () => {
+      const fake = await withJwks()
+      const port = portFor(fake)
+      for (let index = 0; index < 5; index += 1) await port.verifySessionJwt(await signer.sign())
+      expect(fake.requests).toHaveLength(1)
+    })
+
+    it('does the same through a B2BClient the application built', async () => {
+      const fake = await withJwks()
+      const client = new B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: fake.url })
+      const port = stytchPort({ client })
+      const jwt = await signer.sign()
+      await expect(port.verifySessionJwt(jwt)).resolves.toMatchObject({
+        memberSession: { memberId: MEMBER_ID },
+      })
+      const error = await rejection(port.verifySessionJwt(await stranger.sign()))
+      expect(error.code).toBe('not_signed_in')
+    })
+
     it('honours the injected clock and the clock tolerance', async () => {
       const fake = await withJwks()
       const iat = Math.floor(Date.now() / 1000)
@@ -505,6 +512,17 @@ describe('createStytchPort() › verifySessionJwt()', () => {
       ['signed by an unknown key', () => stranger.sign()],
       ['signed for a kid the JWKS lacks', () => stranger.sign({ header: { kid: 'jwk-unknown' } })],
       ['expired', () => signer.sign({ issuedAt: Math.floor(Date.now() / 1000) - 600 })],
+      ['not valid yet', () => signer.sign({ issuedAt: Math.floor(Date.now() / 1000) + 120 })],
+      [
+        'carrying the signature of another JWT',
+        async () => {
+          const [header, payload] = (
+            await signer.sign({ claims: { sub: 'member-test-other' } })
+          ).split('.')
+          const signature = (await signer.sign()).split('.')[2] ?? ''
+          return `${header ?? ''}.${payload ?? ''}.${signature}`
+        },
+      ],
       ['for another project', () => signer.sign({ claims: { aud: ['project-test-other'] } })],
       [
         'from another issuer',

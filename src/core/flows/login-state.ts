@@ -1,22 +1,41 @@
 /**
- * @module What the app's pages need to show the login in progress: which step, whether a code
- * was sent and to which (masked) phone, whether a phone must be enrolled. No secrets.
+ * @module What the app's pages need to show the login in progress: which step, which second
+ * factors the organization allows and the member has, whether a code was sent and to which
+ * (masked) phone, whether a factor must be enrolled first. No secrets but the member's own
+ * authenticator secret while an enrolment waits for its first code.
  */
 import type { Engine } from '../engine.js'
+import { allowedMethods, defaultMethod, enrolledMethods, type LoginMethod } from '../mfa-methods.js'
 import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin } from '../pending-login.js'
 
 /** The login in progress, for rendering pages. */
 export interface LoginState {
-  /** `none`: no login in progress; `email`: code emailed; `mfa`: the SMS step. */
+  /** `none`: no login in progress; `email`: code emailed; `mfa`: the second-factor step. */
   readonly stage: 'none' | 'email' | 'mfa'
+  /** The second factors the organization allows this member: `sms`, `totp`. */
+  readonly methods: readonly LoginMethod[]
+  /** Those of them the member has: a phone on file, an authenticator app. */
+  readonly enrolled: readonly LoginMethod[]
+  /** The member's default second factor, when allowed. */
+  readonly defaultMethod: LoginMethod | undefined
+  /**
+   * The member has none of the allowed factors: no session exists until one is enrolled (an
+   * authenticator app, or a phone when `phoneEnrollment.enabled`).
+   */
+  readonly needsEnrolment: boolean
+  /**
+   * An authenticator app created by `enrolTotp()` and waiting for its first code: its base32
+   * secret, for a page that draws the QR code itself. Show it to this member only.
+   */
+  readonly totpSecret: string | undefined
   /** The masked phone the SMS goes to, e.g. `+1 ••••••0123`. */
   readonly phoneNumber: string | undefined
   /** When the last SMS was sent, if one was. */
   readonly smsSentAt: Date | undefined
   /** When a new SMS may be asked for (the cooldown after the last one). */
   readonly resendAvailableAt: Date | undefined
-  /** The member has no phone yet: the page asks for one (if enrolment is enabled). */
+  /** SMS is allowed and the member has no phone yet: the page asks for one (if enabled). */
   readonly needsPhone: boolean
   /** The app lets members enrol a phone during login. */
   readonly enrollmentAllowed: boolean
@@ -27,38 +46,41 @@ export interface LoginState {
 export async function readLoginState(engine: Engine, req: AuthRequest): Promise<LoginState> {
   const enrollmentAllowed = engine.config.phoneEnrollment.enabled
   const pending = await readPendingLogin(req, engine)
-  if (pending.state !== 'present') {
-    return {
-      stage: 'none',
-      phoneNumber: undefined,
-      smsSentAt: undefined,
-      resendAvailableAt: undefined,
-      needsPhone: false,
-      enrollmentAllowed,
-      expiresAt: undefined,
-    }
-  }
+  const empty = {
+    stage: 'none',
+    methods: [],
+    enrolled: [],
+    defaultMethod: undefined,
+    needsEnrolment: false,
+    totpSecret: undefined,
+    phoneNumber: undefined,
+    smsSentAt: undefined,
+    resendAvailableAt: undefined,
+    needsPhone: false,
+    enrollmentAllowed,
+    expiresAt: undefined,
+  } as const
+  if (pending.state !== 'present') return empty
   const { login, expiresAt } = pending
-  if (login.stage === 'email') {
-    return {
-      stage: 'email',
-      phoneNumber: undefined,
-      smsSentAt: undefined,
-      resendAvailableAt: undefined,
-      needsPhone: false,
-      enrollmentAllowed,
-      expiresAt,
-    }
-  }
+  // A signed-in member's enrolment is no login: its secret was answered to the enrol call.
+  if (login.stage === 'totp_enrolment') return empty
+  if (login.stage === 'email') return { ...empty, stage: 'email', expiresAt }
+  const methods = allowedMethods(login)
+  const enrolled = enrolledMethods(login)
   return {
     stage: 'mfa',
+    methods,
+    enrolled,
+    defaultMethod: defaultMethod(login),
+    needsEnrolment: enrolled.length === 0,
+    totpSecret: login.totpEnrolment?.secret,
     phoneNumber: login.phoneHint,
     smsSentAt: login.smsSentAt === undefined ? undefined : new Date(login.smsSentAt),
     resendAvailableAt:
       login.smsSentAt === undefined
         ? undefined
         : new Date(login.smsSentAt + engine.limits.smsCooldownSeconds * 1000),
-    needsPhone: !login.hasPhone,
+    needsPhone: !login.hasPhone && methods.includes('sms'),
     enrollmentAllowed,
     expiresAt,
   }

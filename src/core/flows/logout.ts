@@ -12,7 +12,7 @@ import type { AuthRequest } from '../ports/framework.js'
 import type { HandlerConfig } from '../options.js'
 import { clearPendingLogin } from '../pending-login.js'
 import { clearSessionTokens, readSessionTokens } from '../session-store.js'
-import type { MemberSession } from '../ports/stytch.js'
+import type { KnownSession } from '../verified-sessions.js'
 
 /** Logout takes no fields; whatever is sent is ignored. */
 const emptyBody = z.object({})
@@ -21,15 +21,15 @@ const emptyBody = z.object({})
 const TOLERANCE_MS = 60_000
 
 /** The session the request's cookies carry, if it verifies; `undefined` for anything else. */
-async function liveSession(engine: Engine, req: AuthRequest): Promise<MemberSession | undefined> {
+async function liveSession(engine: Engine, req: AuthRequest): Promise<KnownSession | undefined> {
   const stored = readSessionTokens(req, engine.config)
   if (stored.state !== 'present') return undefined
   try {
-    const { memberSession } = await engine.verifier.verify(stored.tokens, {
+    const { session } = await engine.verifier.verify(stored.tokens, {
       checkWithStytch: false,
       ip: req.ip,
     })
-    return memberSession
+    return session
   } catch (error) {
     // Signed out already, spent budget, Stytch unreachable: there is nothing this instance can
     // name to revoke, and the cookies go all the same.
@@ -50,7 +50,7 @@ export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
         let revoked = false
         if (session !== undefined) {
           const { memberSessionId } = session
-          await revocations.revoke(memberSessionId, session.expiresAt.getTime() + TOLERANCE_MS)
+          await revocations.revoke(memberSessionId, session.expiresAtMs + TOLERANCE_MS)
           try {
             await port.revokeSession({ memberSessionId })
             revoked = true

@@ -9,6 +9,7 @@ import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin, type PendingMfa } from '../pending-login.js'
 import { readSessionTokens } from '../session-store.js'
 import type { MemberSession, MfaCredential } from '../ports/stytch.js'
+import { memberSessionOf } from '../verified-sessions.js'
 
 export type MfaTarget =
   | {
@@ -44,7 +45,7 @@ export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promis
   if (stored.state !== 'present') {
     throw new MfaError('login_required', 'No login in progress and no member session')
   }
-  const { memberSession } = await engine.verifier.verify(stored.tokens, {
+  const { session } = await engine.verifier.verify(stored.tokens, {
     checkWithStytch: false,
     ip: req.ip,
   })
@@ -55,9 +56,9 @@ export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promis
       : { kind: 'session_jwt', token: sessionJwt ?? '' }
   return {
     via: 'step_up',
-    memberId: memberSession.memberId,
-    organizationId: memberSession.organizationId,
+    memberId: session.memberId,
+    organizationId: session.organizationId,
     credential,
-    session: memberSession,
+    session: memberSessionOf(session),
   }
 }

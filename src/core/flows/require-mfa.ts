@@ -1,13 +1,15 @@
 /**
  * @module The guard. It admits a request only when every condition holds: a member session
- * verified now, an SMS factor on it, fresh enough when `maxAge` is set, of an allowed
- * organization and role. Anything else — missing, invalid, error, timeout — denies.
+ * verified now, a second factor the route accepts on it, fresh enough when `maxAge` is set, of
+ * an allowed organization and role, with the permissions the route needs. Anything else —
+ * missing, invalid, error, timeout — denies.
  */
 import type { Engine, Handler } from '../engine.js'
 import { MfaError, type MfaErrorCode } from '../errors.js'
 import type { AuthRequest, Reply } from '../ports/framework.js'
 import type { RequireMfaConfig } from '../options.js'
 import { ReplyBuilder, admit, wantsRedirect, withQuery } from '../reply.js'
+import { permissionCheckOf, type PermissionCheck } from '../rbac-policy.js'
 import { SAFE_METHODS, assertSameSite } from '../request-guard.js'
 import { safeReturnTo } from '../return-to.js'
 import {
@@ -16,20 +18,22 @@ import {
   storeRefreshedSession,
   type SessionTokens,
 } from '../session-store.js'
-import { hasSmsFactor, lastSmsAt } from '../sms-factor.js'
-import type { MemberSession } from '../ports/stytch.js'
+import { secondFactorSeen } from '../second-factor.js'
+import { memberSessionOf, type KnownSession } from '../verified-sessions.js'
 
 /** Why `session` may not pass, or `undefined` when it may. */
 export function denialOf(
-  session: MemberSession,
+  session: KnownSession,
   options: RequireMfaConfig,
   nowMs: number,
+  permissions?: PermissionCheck,
 ): MfaErrorCode | undefined {
-  if (session.expiresAt.getTime() <= nowMs) return 'not_signed_in'
-  if (!hasSmsFactor(session)) return 'mfa_required'
+  if (session.expiresAtMs <= nowMs) return 'not_signed_in'
+  const seen = secondFactorSeen(session.factors, options.factors)
+  if (!seen.present) return 'mfa_required'
   if (options.maxAge !== undefined) {
-    const at = lastSmsAt(session)
-    if (at === undefined || nowMs - at.getTime() > options.maxAge * 1000) return 'mfa_stale'
+    const at = seen.lastAtMs
+    if (at === undefined || nowMs - at > options.maxAge * 1000) return 'mfa_stale'
   }
   const { organizations, organizationSlugs, roles } = options
   // Ids with ids, slugs with slugs: a slug is whatever an organization's admin typed, so one
@@ -43,16 +47,17 @@ export function denialOf(
     return 'forbidden'
   }
   if (roles !== undefined && !session.roles.some((role) => roles.includes(role))) return 'forbidden'
-  return undefined
+  return permissions?.denialOf(session, nowMs)
 }
 
 export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Handler {
   const { config, verifier, emit, now, nowMs } = engine
+  const permissions = permissionCheckOf(engine, options.permission)
 
   function deny(
     req: AuthRequest,
     error: MfaError,
-    session?: MemberSession,
+    session?: KnownSession,
     reply = new ReplyBuilder(),
   ): Reply {
     emit({
@@ -97,20 +102,22 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
         await clearSessionTokens(req, config, reply, { regenerate: false })
       return deny(req, denial, undefined, reply)
     }
+    const { session, refreshed } = verified
     const at = now()
-    if (verified.refreshed !== undefined) {
-      storeRefreshedSession(req, config, verified.refreshed, at, reply)
+    if (refreshed !== undefined) {
+      storeRefreshedSession(req, config, refreshed, at, reply)
       emit({
         type: 'session_refreshed',
-        memberId: verified.memberSession.memberId,
-        organizationId: verified.memberSession.organizationId,
-        requestId: verified.refreshed.requestId,
+        memberId: session.memberId,
+        organizationId: session.organizationId,
+        requestId: refreshed.requestId,
         ip: req.ip,
       })
     }
-    const code = denialOf(verified.memberSession, options, at.getTime())
-    if (code !== undefined) return deny(req, new MfaError(code), verified.memberSession, reply)
-    return reply.next(verified.memberSession)
+    if (permissions !== undefined) await permissions.load(session.organizationId, at.getTime())
+    const code = denialOf(session, options, at.getTime(), permissions)
+    if (code !== undefined) return deny(req, new MfaError(code), session, reply)
+    return reply.next(memberSessionOf(session))
   }
 
   /**
@@ -144,9 +151,12 @@ export function requireMfaHandler(engine: Engine, options: RequireMfaConfig): Ha
       // Remembered: the same checks as after verify(), without a promise.
       const at = nowMs()
       const known = verifier.recall(stored.tokens, at)
-      if (known !== undefined) {
-        const code = denialOf(known, options, at)
-        return code === undefined ? admit(known) : deny(req, new MfaError(code), known)
+      // A policy not fetched yet for the organization is waited for on the path below.
+      if (known !== undefined && (permissions?.ready(known.organizationId, at) ?? true)) {
+        const code = denialOf(known, options, at, permissions)
+        return code === undefined
+          ? admit(memberSessionOf(known))
+          : deny(req, new MfaError(code), known)
       }
     }
     return verifyThenDecide(req, new ReplyBuilder(), stored.tokens)

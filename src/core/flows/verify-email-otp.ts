@@ -117,7 +117,7 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
             const expiresAt = new Date(
               Math.min(result.intermediateSessionExpiresAt.getTime(), at.getTime() + 10 * 60_000),
             )
-            const phoneHint = maskPhoneNumber(result.memberPhoneNumber)
+            const phoneHint = await maskPhoneNumber(result.memberPhoneNumber)
             reply.cookie(
               await pendingLoginCookie(
                 sealer,
@@ -130,6 +130,9 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
                   phoneHint,
                   hasPhone: result.memberPhoneNumber !== undefined,
                   returnTo,
+                  methods: [...result.mfa.allowedMethods],
+                  hasTotp: result.mfa.hasTotp,
+                  defaultMethod: result.mfa.defaultMethod,
                 },
                 expiresAt,
                 secure,
@@ -152,7 +155,9 @@ export function verifyEmailOtpHandler(engine: Engine, options: HandlerConfig): H
                   next: config.paths.mfa,
                   smsSent: result.smsSent,
                   phoneNumber: phoneHint ?? null,
-                  needsPhone: result.memberPhoneNumber === undefined,
+                  needsPhone:
+                    result.memberPhoneNumber === undefined &&
+                    result.mfa.allowedMethods.includes('sms_otp'),
                 })
           }
         }

@@ -83,6 +83,23 @@ export type MfaCredential =
   | { readonly kind: 'session_token'; readonly token: string }
   | { readonly kind: 'session_jwt'; readonly token: string }
 
+/** A second factor as Stytch names it in `allowed_mfa_methods` and `default_mfa_method`. */
+export type MfaMethod = 'sms_otp' | 'totp'
+
+/**
+ * The second factors a pending login may use: the organization's `mfa_methods` /
+ * `allowed_mfa_methods` (a breakglass member is exempt), the member's enrolled factors and its
+ * `default_mfa_method`.
+ */
+export interface MfaOptions {
+  /** The methods the organization allows this member, in Stytch's order (`sms_otp`, `totp`). */
+  readonly allowedMethods: readonly MfaMethod[]
+  /** The member has an authenticator app (`totp_registration_id`), allowed or not. */
+  readonly hasTotp: boolean
+  /** The member's `default_mfa_method`, if set. */
+  readonly defaultMethod: MfaMethod | undefined
+}
+
 /** Result of a primary authentication (email OTP). */
 export type PrimaryAuthResult =
   | ({ readonly kind: 'authenticated' } & SessionGrant)
@@ -98,6 +115,8 @@ export type PrimaryAuthResult =
       readonly smsSent: boolean
       /** The member's MFA phone number if it has one (`mfa_required.member_options`). */
       readonly memberPhoneNumber: string | undefined
+      /** What the organization lets this member use, and what the member has enrolled. */
+      readonly mfa: MfaOptions
     }
   | {
       /** Stytch wants another primary method first (`primary_required`): not supported here. */
@@ -171,6 +190,41 @@ export interface MemberPhoneStatus {
   readonly mfaPhoneNumberVerified: boolean
 }
 
+/** One permission of a role: actions on a resource, `*` standing for every action. */
+export interface RbacPermission {
+  readonly resourceId: string
+  readonly actions: readonly string[]
+}
+
+/** One role of an RBAC policy, the project's or an organization's own. */
+export interface RbacRole {
+  readonly roleId: string
+  readonly permissions: readonly RbacPermission[]
+}
+
+/** A resource of the project's RBAC policy, with the actions it defines. */
+export interface RbacResource {
+  readonly resourceId: string
+  readonly actions: readonly string[]
+}
+
+/** The project's RBAC policy (`rbac.policy`). */
+export interface RbacPolicy {
+  readonly requestId: string
+  readonly roles: readonly RbacRole[]
+  readonly resources: readonly RbacResource[]
+}
+
+/** An organization's own roles (`rbac.organizations.getOrgPolicy`), on top of the project's. */
+export interface OrganizationRbacPolicy {
+  readonly requestId: string
+  readonly roles: readonly RbacRole[]
+}
+
+export interface GetOrganizationRbacPolicyInput {
+  readonly organizationId: string
+}
+
 export type SessionCredential =
   | { readonly sessionToken: string; readonly sessionJwt?: never }
   | { readonly sessionJwt: string; readonly sessionToken?: never }
@@ -179,6 +233,55 @@ export interface RevokeSessionInput {
   readonly memberSessionId?: string | undefined
   readonly sessionToken?: string | undefined
   readonly sessionJwt?: string | undefined
+}
+
+export interface CreateTotpInput {
+  readonly organizationId: string
+  readonly memberId: string
+  /** The IST of a member without a second factor, or a session that carries one. */
+  readonly credential: MfaCredential
+  /** How long the registration waits for its first code (5..1440). */
+  readonly expirationMinutes: number
+}
+
+/**
+ * A new authenticator-app registration. `secret`, `qrCode` and `recoveryCodes` are secrets of
+ * the member: shown once, never logged.
+ */
+export interface TotpRegistration {
+  readonly requestId: string
+  readonly totpRegistrationId: string
+  /** Base32, for typing into an app that cannot scan. */
+  readonly secret: string
+  /** A `data:image/png;base64,…` URL of the QR code. */
+  readonly qrCode: string
+  readonly recoveryCodes: readonly string[]
+}
+
+export interface AuthenticateTotpInput {
+  readonly organizationId: string
+  readonly memberId: string
+  readonly credential: MfaCredential
+  readonly code: string
+  readonly sessionDurationMinutes: number
+}
+
+export interface RecoverInput {
+  readonly organizationId: string
+  readonly memberId: string
+  readonly credential: MfaCredential
+  readonly recoveryCode: string
+  readonly sessionDurationMinutes: number
+}
+
+/** A session from a recovery code, and how many unused codes the member has left. */
+export interface RecoveryGrant extends SessionGrant {
+  readonly recoveryCodesRemaining: number
+}
+
+export interface RecoveryCodes {
+  readonly requestId: string
+  readonly recoveryCodes: readonly string[]
 }
 
 /**
@@ -209,6 +312,21 @@ export interface StytchPort {
   verifySessionJwt(sessionJwt: string): Promise<VerifiedJwt>
   /** `POST /v1/b2b/sessions/revoke`. */
   revokeSession(input: RevokeSessionInput): Promise<void>
+  /** `GET /v1/b2b/rbac/policy` (`rbac.policy`). */
+  getRbacPolicy(): Promise<RbacPolicy>
+  /** `GET /v1/b2b/rbac/organizations/{organization_id}` (`rbac.organizations.getOrgPolicy`). */
+  getOrganizationRbacPolicy(input: GetOrganizationRbacPolicyInput): Promise<OrganizationRbacPolicy>
+  /** `POST /v1/b2b/totp` (`totps.create`). Never retried: a retry finds the first one pending. */
+  createTotp(input: CreateTotpInput): Promise<TotpRegistration>
+  /**
+   * `POST /v1/b2b/totp/authenticate`. Rejects with `stytch_bad_response` when the session is
+   * another member's or organization's.
+   */
+  authenticateTotp(input: AuthenticateTotpInput): Promise<SessionGrant>
+  /** `POST /v1/b2b/recovery_codes/recover`: spends one code. Checked like `authenticateTotp`. */
+  recoverWithRecoveryCode(input: RecoverInput): Promise<RecoveryGrant>
+  /** `POST /v1/b2b/recovery_codes/rotate`: the old codes stop working. */
+  rotateRecoveryCodes(input: GetMemberInput): Promise<RecoveryCodes>
 }
 
 /**

@@ -349,12 +349,44 @@ export const jwtCases: readonly SecurityCase[] = [
     },
   },
   {
-    id: 'I12.no-sms',
+    id: 'I12.no-second-factor',
     category: 'I',
-    title: 'answers 403 to a validly signed JWT whose session claim has no SMS factor',
+    title: 'answers 403 to a validly signed JWT whose session claim has no second factor',
     async run(ctx) {
-      const { status } = await present(ctx, ctx.jwt({ factors: ['email', 'totp'] }))
+      const { status } = await present(ctx, ctx.jwt({ factors: ['email'] }))
       expect(status).toBe(403)
+    },
+  },
+  {
+    id: 'I12.factor-not-accepted',
+    category: 'I',
+    title:
+      'answers 403 on a route that accepts only SMS to a JWT whose second factor is an authenticator app',
+    expect: { admitted: 1 },
+    async run(ctx) {
+      const jwt = ctx.jwt({ factors: ['email', 'totp'] })
+      expect((await present(ctx, jwt, '/admin/sms-only')).status).toBe(403)
+      // The same JWT on a route that takes any second factor: admitted (the one admission).
+      expect((await present(ctx, jwt)).status).toBe(200)
+    },
+  },
+  {
+    id: 'I13.grafted',
+    category: 'I',
+    title:
+      'refuses the signature of a verified JWT grafted onto admin claims, though that JWT was just admitted',
+    expect: { admitted: 1 },
+    async run(ctx) {
+      const member = ctx.jwt({
+        roles: ['stytch_member'],
+        sessionId: 'member-session-test-grafted-0',
+      })
+      expect((await present(ctx, member)).status).toBe(200)
+      const admin = ctx.jwt({ roles: ['stytch_member', 'stytch_admin'] })
+      const [header = '', payload = ''] = admin.split('.')
+      const grafted = `${header}.${payload}.${member.split('.')[2] ?? ''}`
+      expect((await present(ctx, grafted, '/admin/role')).status).toBe(401)
+      expect((await present(ctx, grafted)).status).toBe(401)
     },
   },
   refusedJwt(

@@ -2,10 +2,12 @@
 import type { SecurityCase } from '../harness/types.js'
 import { bypassCases } from './a-bypass.js'
 import { tenantCases } from './a-tenant.js'
+import { permissionCases } from './a-permission.js'
 import { cookieCases } from './b-cookies.js'
 import { revocationCases } from './c-revocation.js'
 import { sessionCases } from './c-session-lifecycle.js'
 import { otpCases } from './d-otp-verification.js'
+import { secondFactorCases } from './d-second-factors.js'
 import { limitIdentityCases } from './e-limit-identities.js'
 import { sendCases } from './e-send.js'
 import { malformedCases } from './f-malformed.js'
@@ -21,10 +23,12 @@ import { configurationCases } from './m-configuration.js'
 export const allCases: readonly SecurityCase[] = [
   ...bypassCases,
   ...tenantCases,
+  ...permissionCases,
   ...cookieCases,
   ...sessionCases,
   ...revocationCases,
   ...otpCases,
+  ...secondFactorCases,
   ...sendCases,
   ...limitIdentityCases,
   ...malformedCases,

@@ -24,6 +24,20 @@ export const MEMBER = {
 
 export const INVITED = { email: 'invited@gamma.test' } as const
 
+/** Zeta requires MFA by authenticator app only; Eta holds the same person with an app of its own. */
+export const ZETA = 'zeta'
+export const ETA = 'eta'
+/** Has an authenticator app and recovery codes in Zeta, and another app in Eta. */
+export const APP = { email: 'app@zeta.test' } as const
+/** Another member of Zeta with an app. */
+export const APP_PEER = {
+  email: 'peer@zeta.test',
+  memberId: 'member-test-zeta-peer-00000-0000-4000-8000-000000000006',
+} as const
+/** A member of Zeta without any second factor. */
+export const NO_FACTOR = { email: 'none@zeta.test' } as const
+export const APP_RECOVERY_CODES = ['zeta-code-0001', 'zeta-code-0002', 'zeta-code-0003'] as const
+
 const ORG_IDS: Readonly<Record<string, string>> = { acme: ORG.acme, beta: ORG.beta }
 const MEMBER_IDS: Readonly<Record<string, string>> = {
   [ADMIN.email]: MEMBER.admin,
@@ -59,6 +73,40 @@ export const securitySeed: EmulatorSeed = {
       email_allowed_domains: ['gamma.test'],
       members: [{ member_id: MEMBER.invited, email_address: INVITED.email, status: 'invited' }],
     },
+    {
+      organization_name: 'Zeta',
+      organization_slug: ZETA,
+      mfa_policy: 'REQUIRED_FOR_ALL',
+      mfa_methods: 'RESTRICTED',
+      allowed_mfa_methods: ['totp'],
+      members: [
+        {
+          email_address: APP.email,
+          totp_secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+          recovery_codes: [...APP_RECOVERY_CODES],
+          mfa_enrolled: true,
+        },
+        {
+          member_id: APP_PEER.memberId,
+          email_address: APP_PEER.email,
+          totp_secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+          mfa_enrolled: true,
+        },
+        { email_address: NO_FACTOR.email },
+      ],
+    },
+    {
+      organization_name: 'Eta',
+      organization_slug: ETA,
+      mfa_policy: 'REQUIRED_FOR_ALL',
+      members: [
+        {
+          email_address: APP.email,
+          totp_secret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU',
+          mfa_enrolled: true,
+        },
+      ],
+    },
   ],
 }
 
@@ -70,4 +118,7 @@ export const SEED_EMAILS: readonly string[] = [
   OTHER_ADMIN.email,
   PLAIN.email,
   INVITED.email,
+  APP.email,
+  APP_PEER.email,
+  NO_FACTOR.email,
 ]
