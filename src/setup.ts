@@ -8,6 +8,11 @@ import { createEngine, type Handler } from './core/engine.js'
 import { readLoginState, type LoginState } from './core/flows/login-state.js'
 import { factoryOptionsSchema, parseOptions } from './core/options.js'
 import type { AuthRequest } from './core/ports/framework.js'
+import {
+  memberMfaResetter,
+  type MemberMfaReset,
+  type ResetMemberMfaInput,
+} from './core/flows/reset-member-mfa.js'
 import type { MemberSession } from './core/ports/stytch.js'
 import { stepFactories, type StepFactories, type StepName } from './core/steps.js'
 import { memoryLimitStore } from './limits/rate-limiter-store.js'
@@ -35,6 +40,15 @@ export const untranslated: Translator<AuthRequest, Handler> = {
 export type CoreFactories<R, M> = StepFactories<M> & {
   /** The login in progress, for rendering the login and MFA pages. */
   loginState(req: R): Promise<LoginState>
+  /**
+   * For an admin route (not GET, from this site): removes second factors of a member of the
+   * signed-in admin's organization and ends every session of that member, at Stytch and at once
+   * here. The admin needs a role of `adminReset.roles` and a second factor within
+   * `adminReset.maxAge`. Rejects with an `MfaError`: `not_signed_in`, `mfa_required`,
+   * `mfa_stale`, `forbidden` (role, or a member of another organization: nothing changed),
+   * `invalid_request`, `method_not_allowed`, `cross_site_request` or a `stytch_*` code.
+   */
+  resetMemberMfa(req: R, input: ResetMemberMfaInput): Promise<MemberMfaReset>
 }
 
 /** The factories with {@link untranslated}: the core's handlers as they are. */
@@ -57,8 +71,10 @@ export function createCore<R, M>(
   const { now, ...config } = parseOptions(optionsSchema, options)
   const port = createStytchPort(config.stytch, now)
   const engine = createEngine(config, port, config.limits.store ?? memoryLimitStore(), now)
+  const resetMemberMfa = memberMfaResetter(engine)
   return {
     ...stepFactories(engine, translator.middleware),
     loginState: (req) => readLoginState(engine, translator.toAuthRequest(req)),
+    resetMemberMfa: (req, input) => resetMemberMfa(translator.toAuthRequest(req), input),
   }
 }

@@ -30,6 +30,10 @@ export type StytchOperation =
   | 'totps.authenticate'
   | 'recovery_codes.recover'
   | 'recovery_codes.rotate'
+  /** `organizations.members.deleteMFAPhoneNumber` or `.deleteTOTP`. */
+  | 'organizations.members.delete_mfa_factor'
+  /** `sessions.get` then `sessions.revoke` by `member_id`. */
+  | 'sessions.revoke_member'
   | 'rbac.policy'
   | 'rbac.organizations.get_org_policy'
 
@@ -54,6 +58,19 @@ export type MfaEvent =
   | (EventBase & { readonly type: 'totp_enrolled' })
   /** The member's recovery codes were replaced; the old ones stopped working. */
   | (EventBase & { readonly type: 'recovery_codes_rotated' })
+  /**
+   * An admin removed second factors of a member (`memberId`, `organizationId`) and ended every
+   * session of that member.
+   */
+  | (EventBase & {
+      readonly type: 'member_mfa_reset'
+      /** The admin who asked, from the verified session. */
+      readonly actorMemberId: string
+      /** The factors asked to be removed; the member may not have had each. */
+      readonly factors: readonly ('sms' | 'totp')[]
+      /** How many live sessions of the member were revoked. */
+      readonly sessionsRevoked: number
+    })
   | (EventBase & { readonly type: 'mfa_denied'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'request_refused'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'session_refreshed' })

@@ -196,6 +196,21 @@ export const mfaOptionsSchema = z.strictObject({
    * lifetime (5 minutes at Stytch); `0` turns it off. @default 100000
    */
   jwtCacheSize: z.number().int().min(0).max(10_000_000).default(100_000),
+  /** Who may reset another member's second factors with `resetMemberMfa()`. */
+  adminReset: z
+    .strictObject({
+      /**
+       * Roles of which the admin's verified session needs at least one. Stytch gives every
+       * organization's admins `stytch_admin`. @default ['stytch_admin']
+       */
+      roles: z.array(z.string().min(1)).min(1).readonly().default(['stytch_admin']),
+      /**
+       * Largest age of the admin's newest second factor: `"10m"`, `"12h"` or seconds. A stolen
+       * session cookie alone must not strip other members of their factors. @default '10m'
+       */
+      maxAge: durationSeconds.default(600),
+    })
+    .prefault({}),
   /**
    * Where operators' messages go: any object with `warn(message)` and `error(message)` taking a
    * string (`console`, pino, winston), or `false` for none. It gets an error line when a Stytch

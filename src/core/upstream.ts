@@ -25,6 +25,8 @@ const OPERATION_OF: Readonly<Record<keyof StytchPort, StytchOperation>> = {
   rotateRecoveryCodes: 'recovery_codes.rotate',
   getRbacPolicy: 'rbac.policy',
   getOrganizationRbacPolicy: 'rbac.organizations.get_org_policy',
+  deleteMemberFactor: 'organizations.members.delete_mfa_factor',
+  revokeMemberSessions: 'sessions.revoke_member',
 }
 
 /** Codes that say something is wrong between the library and Stytch, not with the user. */

@@ -12,6 +12,7 @@ import { B2BClient } from 'stytch'
 import { MfaError } from '../core/errors.js'
 import { createDeadlineAgent, withDeadline } from './deadline.js'
 import { isClientErrorLike, toMfaError } from './map-error.js'
+import { memberAdminCalls } from './member-admin.js'
 import type { MemberSession, MfaCredential, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
 import { createClaimsOf } from './jwt-claims.js'
 import { organizationRbacPolicySchema, rbacPolicySchema } from './rbac-schemas.js'
@@ -428,5 +429,7 @@ export function createStytchPort(
       )
       return parseResponse(recoveryCodesSchema, body, 'recovery_codes.rotate')
     },
+
+    ...memberAdminCalls(client, call),
   }
 }

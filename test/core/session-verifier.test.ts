@@ -66,6 +66,8 @@ function fakePort(overrides: Partial<StytchPort>): StytchPort {
     authenticateTotp: refuse,
     recoverWithRecoveryCode: refuse,
     rotateRecoveryCodes: refuse,
+    deleteMemberFactor: refuse,
+    revokeMemberSessions: refuse,
     ...overrides,
   }
 }

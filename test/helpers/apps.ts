@@ -98,6 +98,9 @@ const GUARDED: readonly (readonly [string, RequireMfaOptions])[] = [
   ['/admin/role', { roles: ['stytch_admin'] }],
 ]
 
+/** What the admin reset route removes: whichever factors the member has. */
+const RESET_FACTORS = ['sms', 'totp'] as const
+
 function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec = {}): TestApp {
   const events: MfaEvent[] = []
   const admitted = new Map<string, number>()
@@ -126,6 +129,11 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
   app.post('/auth/logout', mfa.logout())
   app.get('/login-state', (req, res, next) => {
     mfa.loginState(req).then((state) => res.json(state), next)
+  })
+  app.post('/admin/members/:memberId/reset-mfa', (req, res, next) => {
+    mfa
+      .resetMemberMfa(req, { memberId: req.params.memberId, factors: RESET_FACTORS })
+      .then((reset) => res.json(reset), next)
   })
   for (const [path, options] of [...GUARDED, ...(spec.guarded ?? [])]) {
     const guard = mfa.requireMfa(options)
@@ -160,6 +168,12 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   router.post('/auth/logout', mfa.logout())
   router.get('/login-state', async (ctx) => {
     ctx.body = await mfa.loginState(ctx)
+  })
+  router.post('/admin/members/:memberId/reset-mfa', async (ctx) => {
+    ctx.body = await mfa.resetMemberMfa(ctx, {
+      memberId: ctx.params.memberId ?? '',
+      factors: RESET_FACTORS,
+    })
   })
   for (const [path, options] of [...GUARDED, ...(spec.guarded ?? [])]) {
     router.all(path, mfa.requireMfa(options), (ctx) => {

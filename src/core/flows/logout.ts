@@ -18,7 +18,7 @@ import type { KnownSession } from '../verified-sessions.js'
 const emptyBody = z.object({})
 
 /** How far past its end a session is still refused: the JWTs' clock tolerance. */
-const TOLERANCE_MS = 60_000
+export const TOLERANCE_MS = 60_000
 
 /** The session the request's cookies carry, if it verifies; `undefined` for anything else. */
 async function liveSession(engine: Engine, req: AuthRequest): Promise<KnownSession | undefined> {

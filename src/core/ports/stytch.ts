@@ -284,6 +284,33 @@ export interface RecoveryCodes {
   readonly recoveryCodes: readonly string[]
 }
 
+/** A second factor an admin can remove from a member: the MFA phone or the authenticator app. */
+export type MemberFactor = 'sms' | 'totp'
+
+export interface DeleteMemberFactorInput {
+  readonly organizationId: string
+  readonly memberId: string
+  readonly factor: MemberFactor
+}
+
+export interface DeletedMemberFactor {
+  readonly requestId: string
+  /** False when the member had no such factor: the goal of the delete is reached all the same. */
+  readonly deleted: boolean
+}
+
+/** A member session Stytch listed, by id, with the end of the Stytch session. */
+export interface ListedSession {
+  readonly memberSessionId: string
+  readonly expiresAt: Date
+}
+
+export interface RevokedMemberSessions {
+  readonly requestId: string
+  /** The sessions that were live just before the revoke. */
+  readonly sessions: readonly ListedSession[]
+}
+
 /**
  * The calls the flows make to Stytch. Implementations give every call a real deadline and
  * reject with `MfaError` only.
@@ -327,6 +354,17 @@ export interface StytchPort {
   recoverWithRecoveryCode(input: RecoverInput): Promise<RecoveryGrant>
   /** `POST /v1/b2b/recovery_codes/rotate`: the old codes stop working. */
   rotateRecoveryCodes(input: GetMemberInput): Promise<RecoveryCodes>
+  /**
+   * `organizations.members.deleteMFAPhoneNumber` or `.deleteTOTP`. Stytch leaves the member's
+   * sessions alive: revoking them is the caller's part.
+   */
+  deleteMemberFactor(input: DeleteMemberFactorInput): Promise<DeletedMemberFactor>
+  /**
+   * `sessions.get` (the member's live sessions), then `sessions.revoke` by `member_id`: every
+   * session of the member ends at Stytch, and the ones listed are answered so that they can be
+   * refused locally too.
+   */
+  revokeMemberSessions(input: GetMemberInput): Promise<RevokedMemberSessions>
 }
 
 /**

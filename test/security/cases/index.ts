@@ -3,6 +3,7 @@ import type { SecurityCase } from '../harness/types.js'
 import { bypassCases } from './a-bypass.js'
 import { tenantCases } from './a-tenant.js'
 import { permissionCases } from './a-permission.js'
+import { adminResetCases } from './a-admin-reset.js'
 import { cookieCases } from './b-cookies.js'
 import { revocationCases } from './c-revocation.js'
 import { sessionCases } from './c-session-lifecycle.js'
@@ -24,6 +25,7 @@ export const allCases: readonly SecurityCase[] = [
   ...bypassCases,
   ...tenantCases,
   ...permissionCases,
+  ...adminResetCases,
   ...cookieCases,
   ...sessionCases,
   ...revocationCases,
