@@ -26,9 +26,9 @@ const bodySchema = z.object({
 /**
  * A Stytch 4xx about what the visitor typed (an organization that does not exist, an address
  * Stytch refuses) means, to them, a code that cannot be right: `otp_invalid`, counted as a
- * failed attempt. Found by the security suite's fuzzing: such input answered 502 (a 5xx from
- * bad input) and told unknown organizations apart from wrong codes. A 401 is Stytch refusing
- * the project's credentials and stays a 502.
+ * failed attempt: as a 502 it would be a 5xx from bad input, and would tell unknown
+ * organizations apart from wrong codes. A 401 is Stytch refusing the project's credentials and
+ * stays a 502.
  */
 function asWrongCode(error: unknown): never {
   if (refusesInput(error)) {
