@@ -11,6 +11,7 @@ import { createStytchMfa, type StytchMfa } from 'stytch-b2b-mfa/express'
 import { FLOW_ROUTES, PATHS, SECURITY_HEADERS, SESSION_COOKIE, consoleCore } from './console.js'
 import type { Answer, ConsoleOptions } from './console.js'
 import { ExpressRedisStore } from './express-redis-store.js'
+import { readMemberId } from './members.js'
 import {
   SESSIONS_UNAVAILABLE_PROBLEM,
   isSessionsUnavailable,
@@ -90,13 +91,20 @@ export function createApp(options: ExampleAppOptions): ExampleApp {
     send(res, pages.emailCode(req, await mfa.loginState(req)))
   })
   app.get(PATHS.mfa, async (req, res) => {
-    send(res, pages.mfa(req, await mfa.loginState(req)))
+    send(res, await pages.mfa(req, await mfa.loginState(req)))
   })
   for (const [path, step] of FLOW_ROUTES) app.post(path, mfa[step]())
 
   const guard = mfa.requireMfa()
   app.get(PATHS.admin, guard, (req, res) => {
     send(res, pages.admin(req, mfa.memberSession(req)))
+  })
+  app.get(PATHS.members, guard, async (req, res) => {
+    send(res, await pages.members(req, mfa.memberSession(req)))
+  })
+  app.post(PATHS.resetMfa, async (req, res) => {
+    const memberId = await readMemberId(req)
+    send(res, await pages.resetMfa(memberId, (input) => mfa.resetMemberMfa(req, input)))
   })
   app.get(PATHS.me, guard, (req, res) => {
     res.json(pages.me(mfa.memberSession(req)))

@@ -11,7 +11,12 @@ import { Eta } from 'eta'
 import type { RedisClientType } from 'redis'
 import { isMfaError, messageOf, type MemberSession } from 'stytch-b2b-mfa'
 // Types only: `stytch-b2b-mfa/koa` exports the same ones.
-import type { LoginState, MfaEvent, StytchMfaOptions } from 'stytch-b2b-mfa/express'
+import type {
+  LoginState,
+  MfaEvent,
+  ResetMemberMfaInput,
+  StytchMfaOptions,
+} from 'stytch-b2b-mfa/express'
 import { redisLimitStore } from 'stytch-b2b-mfa/limits'
 import {
   PHONE_COUNTRIES,
@@ -21,15 +26,18 @@ import {
   flashOf,
   flashOfCookieValue,
   hasFlashQuery,
-  mfaView,
+  secondFactorsView,
   phoneCountryNames,
   queryString,
   timeView,
   withoutFlashQuery,
   type Flash,
   type Me,
+  type SecondFactorsView,
   type WithQuery,
 } from './pages.js'
+import { ADMIN_ROLE, memberLister } from './members.js'
+import { otpauthUri, qrSvg } from './totp-qr.js'
 
 /** The options of both consoles; `TrustProxy` is what the framework can express. */
 export interface ConsoleOptions<TrustProxy> {
@@ -82,6 +90,8 @@ export const PATHS = {
   mfa: '/mfa',
   admin: '/admin',
   me: '/admin/api/me',
+  members: '/admin/members',
+  resetMfa: '/admin/members/reset',
   health: '/healthz',
 } as const
 
@@ -91,6 +101,9 @@ export const FLOW_ROUTES = [
   ['/auth/email/verify', 'verifyEmailOtp'],
   ['/auth/sms/send', 'sendSmsOtp'],
   ['/auth/sms/verify', 'verifySmsOtp'],
+  ['/auth/totp/enrol', 'enrolTotp'],
+  ['/auth/totp/verify', 'verifyTotp'],
+  ['/auth/recovery/verify', 'recoverWithCode'],
   ['/logout', 'logout'],
 ] as const
 
@@ -106,7 +119,8 @@ const FLASH_COOKIE = 'admin.flash'
 const FLASH_SECONDS = 60
 
 /**
- * The pages' only script (local times, the resend countdown), inline and allowed by its hash:
+ * The pages' only script (local times, the resend countdown, the recovery codes after an
+ * authenticator app is set up), inline and allowed by its hash:
  * the CSP lets no other script run. The pages work without it.
  */
 const ENHANCEMENT = readFileSync(fileURLToPath(new URL('./views/enhance.js', import.meta.url)), {
@@ -121,6 +135,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'",
     `script-src 'sha256-${ENHANCEMENT_HASH}'`,
     "style-src 'unsafe-inline'",
+    // The first authenticator code is posted with fetch, to show the recovery codes.
+    "connect-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -158,9 +174,21 @@ export interface ConsolePages {
   home(): Answer
   login(req: PageRequest): Answer
   emailCode(req: PageRequest, state: LoginState): Answer
-  mfa(req: PageRequest, state: LoginState): Answer
+  /** Async: it draws the QR code of an authenticator app being enrolled. */
+  mfa(req: PageRequest, state: LoginState): Promise<Answer>
   /** `member`: the one `requireMfa()` admitted. */
   admin(req: PageRequest, member: MemberSession | undefined): Answer
+  /** `/admin/members`, for admins only: `member` the one `requireMfa()` admitted. */
+  members(req: PageRequest, member: MemberSession | undefined): Promise<Answer>
+  /**
+   * `POST /admin/members/reset`: removes the member's phone and app through `reset` (the
+   * library's `resetMemberMfa`, which checks the admin), then back to the list, or to the step
+   * that fixes a refusal (a fresh factor, a sign-in).
+   */
+  resetMfa(
+    memberId: string | undefined,
+    reset: (input: ResetMemberMfaInput) => Promise<unknown>,
+  ): Promise<Answer>
   /** `/admin/api/me`, as JSON. */
   me(member: MemberSession | undefined): Me
   notFound(): Answer
@@ -248,6 +276,14 @@ function meOf(member: MemberSession | undefined): Me {
   return describeSession(member)
 }
 
+/** The MFA page's heading: what it asks for. */
+function titleOf(factors: SecondFactorsView): string {
+  if (factors.totp?.kind === 'confirm') return 'Set up your authenticator app'
+  if (factors.totp?.kind === 'offer') return 'Set up a second factor'
+  if (factors.sms === undefined) return 'Confirm with your authenticator app'
+  return factors.totp === undefined ? 'Confirm with a code by SMS' : 'Confirm it is you'
+}
+
 /** The library's options: server-side sessions, phone enrolment, the limits (in Redis if given). */
 function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): StytchMfaOptions {
   const { redis, limits } = options
@@ -272,6 +308,7 @@ function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): St
 export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
   const now = options.now ?? (() => new Date())
   const logger = options.logger ?? console
+  const listMembers = memberLister(options.stytch)
   const pages: ConsolePages = {
     home: () => redirect(PATHS.admin),
 
@@ -296,17 +333,21 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
         })
       }),
 
-    mfa: (req, state) =>
-      withFlash(req, (flash) => {
+    mfa: async (req, state) => {
+      const qr =
+        state.totpSecret === undefined ? undefined : await qrSvg(otpauthUri(state.totpSecret))
+      return withFlash(req, (flash) => {
         if (state.stage === 'email') return redirect(PATHS.emailCode)
+        const factors = secondFactorsView(state, now(), qr)
         return page('mfa', {
-          title: 'Confirm with a code by SMS',
+          title: titleOf(factors),
           flash,
-          view: mfaView(state, now()),
+          factors,
           phoneCountries: phoneCountryNames,
           stepUpAsked: flash?.code === 'mfa_required' || flash?.code === 'mfa_stale',
         })
-      }),
+      })
+    },
 
     admin: (req, member) =>
       withFlash(req, (flash) =>
@@ -315,8 +356,38 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
           flash,
           signedIn: true,
           me: adminView(meOf(member)),
+          isAdmin: meOf(member).roles.includes(ADMIN_ROLE),
         }),
       ),
+
+    members: async (req, member) => {
+      const me = meOf(member)
+      if (!me.roles.includes(ADMIN_ROLE)) {
+        const message = 'Only admins of the organization see its members.'
+        return page('error', { title: 'Not allowed', status: 403, message, signedIn: true }, 403)
+      }
+      const members = await listMembers(me.organizationId)
+      return withFlash(req, (flash) =>
+        page('members', { title: 'Members', flash, signedIn: true, me, members }),
+      )
+    },
+
+    resetMfa: async (memberId, reset) => {
+      if (memberId === undefined) return redirect(`${PATHS.members}?error=invalid_request`)
+      try {
+        await reset({ memberId, factors: ['sms', 'totp'] })
+      } catch (error) {
+        if (!isMfaError(error)) throw error
+        if (error.code === 'mfa_stale' || error.code === 'mfa_required') {
+          return redirect(`${PATHS.mfa}?error=${error.code}`)
+        }
+        if (error.code === 'not_signed_in') {
+          return redirect(`${PATHS.login}?returnTo=${encodeURIComponent(PATHS.members)}`)
+        }
+        return redirect(`${PATHS.members}?error=${error.code}`)
+      }
+      return redirect(PATHS.members)
+    },
 
     me: meOf,
 

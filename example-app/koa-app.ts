@@ -10,6 +10,7 @@ import Koa, { type Context, type Middleware } from 'koa'
 import session from 'koa-session'
 import { createStytchMfa, type StytchMfa } from 'stytch-b2b-mfa/koa'
 import { FLOW_ROUTES, PATHS, SECURITY_HEADERS, SESSION_COOKIE, consoleCore } from './console.js'
+import { readMemberId } from './members.js'
 import type { Answer, ConsoleOptions } from './console.js'
 import { koaRedisSessionStore } from './koa-redis-store.js'
 import {
@@ -180,13 +181,20 @@ export function createKoaApp(options: KoaExampleAppOptions): KoaExampleApp {
     send(ctx, pages.emailCode(ctx, await mfa.loginState(ctx)))
   })
   router.get(PATHS.mfa, async (ctx) => {
-    send(ctx, pages.mfa(ctx, await mfa.loginState(ctx)))
+    send(ctx, await pages.mfa(ctx, await mfa.loginState(ctx)))
   })
   for (const [path, step] of FLOW_ROUTES) router.post(path, mfa[step]())
 
   const guard = mfa.requireMfa()
   router.get(PATHS.admin, guard, (ctx) => {
     send(ctx, pages.admin(ctx, mfa.memberSession(ctx)))
+  })
+  router.get(PATHS.members, guard, async (ctx) => {
+    send(ctx, await pages.members(ctx, mfa.memberSession(ctx)))
+  })
+  router.post(PATHS.resetMfa, async (ctx) => {
+    const memberId = await readMemberId(ctx.req)
+    send(ctx, await pages.resetMfa(memberId, (input) => mfa.resetMemberMfa(ctx, input)))
   })
   router.get(PATHS.me, guard, (ctx) => {
     ctx.body = pages.me(mfa.memberSession(ctx))

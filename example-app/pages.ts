@@ -163,6 +163,58 @@ export function mfaView(state: LoginState, now: Date): MfaView {
   }
 }
 
+/** The authenticator-app part of `/mfa`. */
+export type TotpView =
+  /** The member has an app: a code from it (also the step-up of a signed-in member). */
+  | { readonly kind: 'verify' }
+  /** The member has no factor yet and may set up an app instead of a phone. */
+  | { readonly kind: 'offer' }
+  /** An app was just created: its QR code and secret, and the first code to confirm it. */
+  | { readonly kind: 'confirm'; readonly secret: string; readonly qrSvg: string }
+
+/** What `/mfa` offers: the SMS step, an authenticator app, recovery codes, as allowed. */
+export interface SecondFactorsView {
+  /** `undefined` when the organization does not allow SMS, or another factor is under way. */
+  readonly sms: MfaView | undefined
+  readonly totp: TotpView | undefined
+  /** Recovery codes exist only for a member with an authenticator app. */
+  readonly recovery: boolean
+}
+
+/**
+ * The second factors `/mfa` offers, from what `loginState()` says the organization allows and
+ * the member has. `qrSvg`: the QR code of `state.totpSecret`, when an app waits for its first
+ * code. Stytch adds an app during a login only for a member with no factor: a member who
+ * has a phone signs in with it.
+ */
+export function secondFactorsView(
+  state: LoginState,
+  now: Date,
+  qrSvg: string | undefined,
+): SecondFactorsView {
+  if (state.stage !== 'mfa') {
+    return { sms: mfaView(state, now), totp: { kind: 'verify' }, recovery: false }
+  }
+  if (state.totpSecret !== undefined && qrSvg !== undefined) {
+    return {
+      sms: undefined,
+      totp: { kind: 'confirm', secret: state.totpSecret, qrSvg },
+      recovery: false,
+    }
+  }
+  const hasApp = state.enrolled.includes('totp')
+  const totp: TotpView | undefined = hasApp
+    ? { kind: 'verify' }
+    : state.needsEnrolment && state.methods.includes('totp')
+      ? { kind: 'offer' }
+      : undefined
+  const sms =
+    state.methods.includes('sms') && (!hasApp || state.enrolled.includes('sms'))
+      ? mfaView(state, now)
+      : undefined
+  return { sms, totp, recovery: hasApp }
+}
+
 /** `+15555550100` → `•••• 0100`: the member's own number, still not printed in full. */
 function maskPhone(phone: string | undefined): string | undefined {
   return phone === undefined || phone.length < 4 ? undefined : `•••• ${phone.slice(-4)}`
@@ -170,8 +222,13 @@ function maskPhone(phone: string | undefined): string | undefined {
 
 type Factor = MemberSession['authenticationFactors'][number]
 
-function isSmsFactor(factor: Factor): boolean {
-  return factor.type === 'otp' && factor.deliveryMethod === 'sms'
+/** A second factor: an SMS code, an authenticator code, a recovery code. */
+function isSecondFactor(factor: Factor): boolean {
+  return (
+    (factor.type === 'otp' && factor.deliveryMethod === 'sms') ||
+    factor.type === 'totp' ||
+    factor.type === 'recovery_codes'
+  )
 }
 
 /** The member's address: Stytch names it on the session's email factor. */
@@ -190,7 +247,7 @@ export interface Me {
   readonly memberSessionId: string
   readonly startedAt: string | null
   readonly expiresAt: string
-  /** When the SMS code was last entered. */
+  /** When a second factor (SMS, authenticator or recovery code) was last passed. */
   readonly mfaAt: string | null
   readonly factors: readonly {
     readonly type: string
@@ -210,7 +267,7 @@ function latest(dates: readonly (Date | undefined)[]): Date | undefined {
 
 export function describeSession(session: MemberSession): Me {
   const mfaAt = latest(
-    session.authenticationFactors.filter(isSmsFactor).map((f) => f.lastAuthenticatedAt),
+    session.authenticationFactors.filter(isSecondFactor).map((f) => f.lastAuthenticatedAt),
   )
   return {
     email: emailOf(session.authenticationFactors) ?? null,

@@ -16,7 +16,15 @@ import { messageOf } from 'stytch-b2b-mfa/express'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { messageFor } from '../../example-app/pages.js'
 import { measureContrast } from './contrast.js'
-import { ADMIN, CONSOLES, FOREIGN_MOBILE, NEWCOMER, startDemo, type Demo } from './support.js'
+import {
+  ADMIN,
+  APP_MEMBER,
+  CONSOLES,
+  FOREIGN_MOBILE,
+  NEWCOMER,
+  startDemo,
+  type Demo,
+} from './support.js'
 
 /** Where Chromium or Chrome usually is: Debian/Ubuntu, Fedora, Google's packages, macOS. */
 const CHROMIUM_CANDIDATES = [
@@ -156,6 +164,63 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
       expect((await page.context().cookies()).map((c) => c.name)).not.toContain('admin.sid')
       await page.goto('/admin')
       expect(pathOf(page)).toBe('/login?returnTo=%2Fadmin')
+    })
+
+    it('sets up an authenticator app from the QR code, shows the recovery codes once, signs in', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished, { acceptDownloads: true })
+      await passEmailStep(page, NEWCOMER.email)
+      await page.getByRole('button', { name: 'Set up an authenticator app' }).click()
+      await page.waitForURL('**/mfa')
+      expect(await page.locator('figure.qr svg').isVisible()).toBe(true)
+      const secret = await page.locator('[data-totp-secret]').textContent()
+      expect(secret).toMatch(/^[A-Z2-7]{16,}$/)
+      await page.screenshot({ path: shot('totp-enrol'), fullPage: true })
+
+      // A wrong first code: the script hands the library's refusal to the page, QR code kept.
+      const code = demo.emulator.totpCode(NEWCOMER.email)
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+      await page.getByLabel('Code from your authenticator app').fill(wrong)
+      await page.getByRole('button', { name: 'Finish set-up' }).click()
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe(messageOf.otp_invalid)
+      expect(await page.locator('[data-totp-secret]').textContent()).toBe(secret)
+
+      await page.getByLabel('Code from your authenticator app').fill(code)
+      await page.getByRole('button', { name: 'Finish set-up' }).click()
+      const codes = page.locator('#recovery-codes li')
+      await expect.poll(() => codes.count()).toBeGreaterThan(0)
+      expect(await codes.allTextContents()).toEqual(demo.emulator.recoveryCodes(NEWCOMER.email))
+      expect(await page.getByRole('button', { name: 'Finish set-up' }).isVisible()).toBe(false)
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download the codes' }).click(),
+      ])
+      expect(download.suggestedFilename()).toBe('recovery-codes.txt')
+      await page.screenshot({ path: shot('recovery-codes'), fullPage: true })
+
+      await page.getByRole('link', { name: 'Continue' }).click()
+      await page.waitForURL('**/admin')
+      expect(await page.locator('main').textContent()).toContain(
+        `You are signed in as ${NEWCOMER.email} with a second factor.`,
+      )
+    })
+
+    it('signs a member with an authenticator app in with a recovery code', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished)
+      await passEmailStep(page, APP_MEMBER.email)
+      expect(await page.getByLabel('Code from your authenticator app').isVisible()).toBe(true)
+      await page.getByText('Lost your authenticator app? Use a recovery code').click()
+      const [recoveryCode] = demo.emulator.recoveryCodes(APP_MEMBER.email)
+      await page.getByLabel('Recovery code').fill(recoveryCode!)
+      await page.getByRole('button', { name: 'Use recovery code' }).click()
+      await page.waitForURL('**/admin')
+      expect(await page.locator('main').textContent()).toContain(
+        `You are signed in as ${APP_MEMBER.email} with a second factor.`,
+      )
+      expect(demo.emulator.recoveryCodes(APP_MEMBER.email)).not.toContain(recoveryCode)
     })
 
     it('says a real number from another country is refused for its country, then enrols a US one', async ({

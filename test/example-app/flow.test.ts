@@ -4,12 +4,14 @@
  * scenario runs on the Express console (`app.ts`) and on the Koa one (`koa-app.ts`).
  */
 import { createHash } from 'node:crypto'
+import { Secret, TOTP } from 'otpauth'
 import request from 'supertest'
 import { messageOf } from 'stytch-b2b-mfa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { messageFor } from '../../example-app/pages.js'
 import {
   ADMIN,
+  APP_MEMBER,
   Browser,
   CONSOLES,
   FOREIGN_MOBILE,
@@ -315,7 +317,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(me.body).toMatchObject({
       email: ADMIN.email,
       organizationSlug: 'acme',
-      roles: ['stytch_member'],
+      roles: ['stytch_member', 'stytch_admin'],
       memberId: expect.stringMatching(/^member-test-/),
       mfaAt: expect.any(String),
     })
@@ -388,13 +390,148 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(location(plainHttp)).toBe('/login?error=insecure_transport')
   })
 
-  it('offers the SMS step-up on /mfa when no login is in progress', async () => {
+  it('signs a member in with a code from their authenticator app', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const mfa = await browser.passEmailStep(APP_MEMBER.email)
+    // The organization allows SMS too, but this member has only an app: no SMS form, none sent.
+    expect(text(mfa)).toContain('<form method="post" action="/auth/totp/verify">')
+    expect(text(mfa)).toContain('<form method="post" action="/auth/recovery/verify">')
+    expect(text(mfa)).not.toContain('action="/auth/sms/')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
+
+    const code = demo.emulator.totpCode(APP_MEMBER.email)
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+    const refused = await browser.submit('/auth/totp/verify', { code: wrong })
+    expect(text(refused)).toContain(`role="alert">${messageOf.otp_invalid}</p>`)
+    expect(text(refused)).toContain('action="/auth/totp/verify"')
+
+    const verified = await browser.post('/auth/totp/verify', { code })
+    expect(location(verified)).toBe('/admin')
+    const admin = await browser.follow(verified)
+    expect(admin.status).toBe(200)
+    expect(text(admin)).toContain(`signed in as <strong>${APP_MEMBER.email}</strong>`)
+    expect(text(admin)).toContain('<td><code>totp</code></td>')
+    const me = await browser.agent.get('/admin/api/me').set('accept', 'application/json')
+    // The app code counts as the second factor the page reports.
+    const mfaAt = (me.body as { mfaAt: string | null }).mfaAt
+    expect(Math.abs(Date.parse(mfaAt!) - demo.emulator.now().getTime())).toBeLessThan(5000)
+  })
+
+  it('signs a member in with a recovery code, which then fails on reuse', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.passEmailStep(APP_MEMBER.email)
+    const [recoveryCode] = demo.emulator.recoveryCodes(APP_MEMBER.email)
+    const verified = await browser.post('/auth/recovery/verify', { recoveryCode: recoveryCode! })
+    expect(location(verified)).toBe('/admin')
+    expect((await browser.follow(verified)).status).toBe(200)
+    await browser.post('/logout', {})
+
+    const again = new Browser(demo.baseUrl, demo.emulator)
+    await again.passEmailStep(APP_MEMBER.email)
+    const reused = await again.post('/auth/recovery/verify', { recoveryCode: recoveryCode! })
+    expect(location(reused)).toMatch(/^\/mfa\?error=/)
+    const page = await again.follow(reused)
+    expect(text(page)).toContain('role="alert">')
+    expect(location(await again.get('/admin'))).toMatch(/^\/login/)
+  })
+
+  it('lets a member without a factor set up an authenticator app from a QR code', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const offer = await browser.passEmailStep(NEWCOMER.email)
+    expect(text(offer)).toContain('<form method="post" action="/auth/totp/enrol">')
+    // The phone remains the other choice.
+    expect(text(offer)).toContain('name="phoneNumber"')
+
+    const enrol = await browser.submit('/auth/totp/enrol', {})
+    expect(enrol.status).toBe(200)
+    expect(text(enrol)).toMatch(/<figure class="qr"><svg [^>]*viewBox=/)
+    const secret = /<code data-totp-secret>([A-Z2-7]{16,})<\/code>/.exec(text(enrol))?.[1]
+    expect(secret).toBeDefined()
+    expect(text(enrol)).not.toContain('action="/auth/sms/')
+    // The secret the page shows is the one the app is registered with.
+    const code = new TOTP({ secret: Secret.fromBase32(secret!) }).generate({
+      timestamp: demo.emulator.now().getTime(),
+    })
+    expect(code).toBe(demo.emulator.totpCode(NEWCOMER.email))
+
+    const admin = await browser.submit('/auth/totp/verify', { code })
+    expect(admin.status).toBe(200)
+    expect(text(admin)).toContain(`signed in as <strong>${NEWCOMER.email}</strong>`)
+    expect(demo.emulator.recoveryCodes(NEWCOMER.email).length).toBeGreaterThan(0)
+  })
+
+  it('gives a JSON client the recovery codes once, when its first app code confirms the app', async () => {
+    const agent = request.agent(demo.baseUrl)
+    const json = { accept: 'application/json', origin: demo.baseUrl }
+    await agent
+      .post('/auth/email/send')
+      .set(json)
+      .send({ email: NEWCOMER.email, organization: 'acme' })
+    await agent
+      .post('/auth/email/verify')
+      .set(json)
+      .send({ code: demo.emulator.lastCode(NEWCOMER.email) })
+    const created = await agent.post('/auth/totp/enrol').set(json).send({})
+    expect(created.body).toMatchObject({ status: 'totp_created' })
+    const confirmed = await agent
+      .post('/auth/totp/verify')
+      .set(json)
+      .send({ code: demo.emulator.totpCode(NEWCOMER.email) })
+    const body = confirmed.body as { status: string; recoveryCodes: string[] }
+    expect(body.status).toBe('signed_in')
+    expect(body.recoveryCodes).toEqual(demo.emulator.recoveryCodes(NEWCOMER.email))
+  })
+
+  it("lets an admin reset a member's MFA from the members page, which signs that member out", async () => {
+    const member = new Browser(demo.baseUrl, demo.emulator)
+    await member.passEmailStep(APP_MEMBER.email)
+    await member.post('/auth/totp/verify', { code: demo.emulator.totpCode(APP_MEMBER.email) })
+    expect((await member.get('/admin')).status).toBe(200)
+    // A member who is no admin is not shown the members, nor can reset anyone.
+    expect(text(await member.get('/admin'))).not.toContain('href="/admin/members"')
+    expect((await member.get('/admin/members')).status).toBe(403)
+
+    const admin = new Browser(demo.baseUrl, demo.emulator)
+    await admin.signInAdmin()
+    expect(text(await admin.get('/admin'))).toContain('href="/admin/members"')
+    const list = await admin.get('/admin/members')
+    expect(list.status).toBe(200)
+    expect(text(list)).toContain(`aria-label="Reset MFA of ${APP_MEMBER.email}"`)
+    const memberId = new RegExp(
+      `name="memberId" value="([^"]+)">\\s*<button class="secondary" aria-label="Reset MFA of ${APP_MEMBER.email}"`,
+    ).exec(text(list))?.[1]
+    expect(memberId).toBeDefined()
+
+    const forged = await member.post('/admin/members/reset', { memberId: memberId! })
+    expect(location(forged)).toBe('/admin/members?error=forbidden')
+    expect(() => demo.emulator.totpCode(APP_MEMBER.email)).not.toThrow()
+
+    const reset = await admin.post('/admin/members/reset', { memberId: memberId! })
+    expect(location(reset)).toBe('/admin/members')
+    expect(() => demo.emulator.totpCode(APP_MEMBER.email)).toThrow()
+    expect(text(await admin.follow(reset))).not.toContain(`Reset MFA of ${APP_MEMBER.email}`)
+    expect(location(await member.get('/admin'))).toMatch(/^\/login/)
+  })
+
+  it('asks an admin whose second factor is older than 10 minutes for a fresh one before a reset', async () => {
+    const admin = new Browser(demo.baseUrl, demo.emulator)
+    await admin.signInAdmin()
+    const list = text(await admin.get('/admin/members'))
+    const memberId = /name="memberId" value="([^"]+)"/.exec(list)?.[1]
+    demo.emulator.advanceClock(11 * 60)
+    const reset = await admin.post('/admin/members/reset', { memberId: memberId! })
+    expect(location(reset)).toBe('/mfa?error=mfa_stale')
+    expect(() => demo.emulator.totpCode(APP_MEMBER.email)).not.toThrow()
+  })
+
+  it('offers the step-up on /mfa, by SMS or app code, when no login is in progress', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const page = await browser.follow(await browser.get('/mfa?error=mfa_required'))
     expect(page.status).toBe(200)
     expect(text(page)).toContain(messageOf.mfa_required)
-    expect(text(page)).toContain('This page needs a recent SMS confirmation.')
+    expect(text(page)).toContain('This page needs a recent confirmation with a second factor.')
     expect(text(page)).toContain('Send me a code')
+    expect(text(page)).toContain('<form method="post" action="/auth/totp/verify">')
     // Not signed in at all: asking for a code leads to the login form.
     const sent = await browser.post('/auth/sms/send', {})
     expect(location(sent)).toBe('/login?error=login_required')

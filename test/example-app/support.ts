@@ -14,11 +14,13 @@ import { createKoaApp } from '../../example-app/koa-app.js'
 import { listenOnLoopback } from '../helpers/processes.js'
 import { passEmailStep, passSmsStep } from '../helpers/sign-in.js'
 
-const [admin, newcomer] = DEMO_MEMBERS
+const [admin, newcomer, appMember] = DEMO_MEMBERS
 /** The demo's member with a phone. */
 export const ADMIN = { email: admin.email, phone: admin.phone }
 /** The demo's member without a phone, and the number the tests enrol for them. */
 export const NEWCOMER = { email: newcomer.email, phone: '+12025550123' } as const
+/** The demo's member with an authenticator app (and recovery codes), no phone. */
+export const APP_MEMBER = { email: appMember.email } as const
 /** A valid French mobile number: real, but outside the countries the console enrols. */
 export const FOREIGN_MOBILE = '+33612345678'
 
