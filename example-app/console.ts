@@ -4,10 +4,6 @@
  * route answers (a rendered page or a redirect). Each framework file only translates requests
  * and answers, so nothing here knows either framework.
  */
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Eta } from 'eta'
 import type { RedisClientType } from 'redis'
 import { isMfaError, messageOf, type MemberSession } from 'stytch-b2b-mfa'
 // Types only: `stytch-b2b-mfa/koa` exports the same ones.
@@ -21,23 +17,32 @@ import { redisLimitStore } from 'stytch-b2b-mfa/limits'
 import {
   PHONE_COUNTRIES,
   adminView,
-  describeSession,
-  flashCookieValue,
-  flashOf,
-  flashOfCookieValue,
-  hasFlashQuery,
+  meOf,
   secondFactorsView,
   phoneCountryNames,
   queryString,
-  timeView,
-  withoutFlashQuery,
-  type Flash,
+  optionalTime,
   type Me,
   type SecondFactorsView,
-  type WithQuery,
 } from './pages.js'
-import { ADMIN_ROLE, memberLister } from './members.js'
+import { ADMIN_ROLE, memberDirectory } from './members.js'
+import { PATHS } from './paths.js'
+import {
+  ENHANCEMENT_HASH,
+  otherStage,
+  page,
+  redirect,
+  withFlash,
+  type Answer,
+  type PageRequest,
+} from './render.js'
+import { organizationPages, type OrganizationPages } from './organizations.js'
+import { reportsPage } from './reports.js'
+import { securityPages, type SecurityPages } from './security.js'
 import { otpauthUri, qrSvg } from './totp-qr.js'
+
+export { PATHS } from './paths.js'
+export type { Answer, PageRequest } from './render.js'
 
 /** The options of both consoles; `TrustProxy` is what the framework can express. */
 export interface ConsoleOptions<TrustProxy> {
@@ -62,7 +67,7 @@ export interface ConsoleOptions<TrustProxy> {
   readonly trustProxy?: TrustProxy
   /** The site's origin, when the `Host` header does not tell it (see the library's `origin`). */
   readonly origin?: string | undefined
-  /** Prefills the organization field of the login form. */
+  /** Prefills the organization field of the login form that names an organization. */
   readonly defaultOrganization?: string | undefined
   /**
    * The library's abuse limits (SMS cooldown, codes per hour, attempts…), passed through.
@@ -82,21 +87,11 @@ export interface ConsoleOptions<TrustProxy> {
   readonly logger?: Pick<Console, 'error'>
 }
 
-/** The console's pages (the library is told those it redirects browsers to). */
-export const PATHS = {
-  home: '/',
-  login: '/login',
-  emailCode: '/login/code',
-  mfa: '/mfa',
-  admin: '/admin',
-  me: '/admin/api/me',
-  members: '/admin/members',
-  resetMfa: '/admin/members/reset',
-  health: '/healthz',
-} as const
-
 /** The library's POST routes and the factory of each. */
 export const FLOW_ROUTES = [
+  ['/auth/discovery/send', 'sendDiscoveryEmailOtp'],
+  ['/auth/discovery/verify', 'verifyDiscoveryEmailOtp'],
+  ['/auth/discovery/select', 'selectOrganization'],
   ['/auth/email/send', 'sendEmailOtp'],
   ['/auth/email/verify', 'verifyEmailOtp'],
   ['/auth/sms/send', 'sendSmsOtp'],
@@ -111,32 +106,15 @@ export const FLOW_ROUTES = [
 export const SESSION_COOKIE = 'admin.sid'
 
 /**
- * Carries an error from the library's redirect (`?error=`) to the one page view that shows it,
- * so that the URL left in the history has no error to show again.
+ * Headers of every answer: no caching of member data (nor of the recovery codes a page shows
+ * once), no framing, only this site's forms, no script but the pages' own, no fetch.
  */
-const FLASH_COOKIE = 'admin.flash'
-/** Long enough to follow one redirect; a flash nobody picked up is stale soon after. */
-const FLASH_SECONDS = 60
-
-/**
- * The pages' only script (local times, the resend countdown, the recovery codes after an
- * authenticator app is set up), inline and allowed by its hash:
- * the CSP lets no other script run. The pages work without it.
- */
-const ENHANCEMENT = readFileSync(fileURLToPath(new URL('./views/enhance.js', import.meta.url)), {
-  encoding: 'utf8',
-})
-const ENHANCEMENT_HASH = createHash('sha256').update(ENHANCEMENT).digest('base64')
-
-/** Headers of every answer: no caching of member data, no framing, only this site's forms. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
   'content-security-policy': [
     "default-src 'none'",
     `script-src 'sha256-${ENHANCEMENT_HASH}'`,
     "style-src 'unsafe-inline'",
-    // The first authenticator code is posted with fetch, to show the recovery codes.
-    "connect-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -145,34 +123,13 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
 }
 
-/** What a page route answers: an HTML page, or a 303 to another page; `cookies` to set. */
-export type Answer = (
-  | { readonly kind: 'page'; readonly status: number; readonly html: string }
-  | { readonly kind: 'redirect'; readonly location: string }
-) & { readonly cookies?: readonly string[] }
-
-/** What the layout of every page reads; each view reads more. */
-interface PageData {
-  readonly title: string
-  readonly flash?: Flash | undefined
-  /** Shows the sign-out button. */
-  readonly signedIn?: boolean
-  readonly [key: string]: unknown
-}
-
-/** The request, as far as the pages read it: Express's `req` and Koa's `ctx` alike. */
-export interface PageRequest extends WithQuery {
-  readonly method: string
-  readonly path: string
-  readonly headers: { readonly cookie?: string | undefined }
-  /** Over https (as the framework tells it, behind a trusted proxy too). */
-  readonly secure: boolean
-}
-
 /** What each page route answers, given what the library knows of the request. */
 export interface ConsolePages {
   home(): Answer
+  /** `/login`: an email address alone; the organization is picked after the code. */
   login(req: PageRequest): Answer
+  /** `/login/organization`: an email address and the organization to sign in to. */
+  loginToOrganization(req: PageRequest): Answer
   emailCode(req: PageRequest, state: LoginState): Answer
   /** Async: it draws the QR code of an authenticator app being enrolled. */
   mfa(req: PageRequest, state: LoginState): Promise<Answer>
@@ -189,6 +146,8 @@ export interface ConsolePages {
     memberId: string | undefined,
     reset: (input: ResetMemberMfaInput) => Promise<unknown>,
   ): Promise<Answer>
+  /** `/admin/reports`, for members with its permission: `member` the one admitted. */
+  reports(member: MemberSession | undefined): Answer
   /** `/admin/api/me`, as JSON. */
   me(member: MemberSession | undefined): Me
   notFound(): Answer
@@ -202,60 +161,10 @@ export interface ConsoleCore {
   /** For `createStytchMfa()` of either framework. */
   readonly libraryOptions: StytchMfaOptions
   readonly pages: ConsolePages
-}
-
-const views = new Eta({
-  views: fileURLToPath(new URL('./views', import.meta.url)),
-  cache: process.env.NODE_ENV === 'production',
-})
-
-function page(view: string, data: PageData, status = 200): Answer {
-  return { kind: 'page', status, html: views.render(view, { ...data, script: ENHANCEMENT }) }
-}
-
-function redirect(location: string): Answer {
-  return { kind: 'redirect', location }
-}
-
-/** The flash cookie; without `value`, its removal. */
-function flashCookie(req: PageRequest, value?: string): string {
-  const lifetime =
-    value === undefined
-      ? // Expires too: clients that ignore Max-Age (superagent's cookie jar among them) drop it.
-        'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
-      : `Max-Age=${FLASH_SECONDS}`
-  return (
-    `${FLASH_COOKIE}=${value ?? ''}; Path=/; ${lifetime}; HttpOnly; SameSite=Lax` +
-    (req.secure ? '; Secure' : '')
-  )
-}
-
-function cookieOf(req: PageRequest, name: string): string | undefined {
-  for (const pair of req.headers.cookie?.split(';') ?? []) {
-    const at = pair.indexOf('=')
-    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim()
-  }
-  return undefined
-}
-
-/**
- * A page that shows the library's errors. A URL with `?error=` moves the error into a cookie
- * and the browser to the same page without it; the next view of the page shows it once. Back
- * and forward then revisit a URL without an error: a sign-in that is over shows no stale one.
- */
-function withFlash(req: PageRequest, render: (flash: Flash | undefined) => Answer): Answer {
-  if (hasFlashQuery(req)) {
-    const shown = flashOf(req)
-    return {
-      kind: 'redirect',
-      location: withoutFlashQuery(req),
-      cookies: shown === undefined ? [] : [flashCookie(req, flashCookieValue(req.path, shown))],
-    }
-  }
-  const value = cookieOf(req, FLASH_COOKIE)
-  const shown = value === undefined ? undefined : flashOfCookieValue(req.path, value)
-  const answer = render(shown)
-  return shown === undefined ? answer : { ...answer, cookies: [flashCookie(req)] }
+  /** The security page, and the routes that render the JSON answers of library steps. */
+  readonly security: SecurityPages
+  /** The organization picker and switcher, and the switch. */
+  readonly organizations: OrganizationPages
 }
 
 /**
@@ -269,19 +178,24 @@ function statusOf(error: unknown): number {
     : 500
 }
 
-/** The member `requireMfa()` admitted, as `/admin/api/me` answers it. */
-function meOf(member: MemberSession | undefined): Me {
-  // A request without a session never gets past the guard.
-  if (member === undefined) throw new Error('requireMfa() admitted a request without a session')
-  return describeSession(member)
-}
-
 /** The MFA page's heading: what it asks for. */
 function titleOf(factors: SecondFactorsView): string {
   if (factors.totp?.kind === 'confirm') return 'Set up your authenticator app'
   if (factors.totp?.kind === 'offer') return 'Set up a second factor'
   if (factors.sms === undefined) return 'Confirm with your authenticator app'
   return factors.totp === undefined ? 'Confirm with a code by SMS' : 'Confirm it is you'
+}
+
+/**
+ * Where the login forms send the member once signed in (`?returnTo=`), both forms linking to
+ * each other with it.
+ */
+function returnToOf(req: PageRequest): { returnTo: string; returnToQuery: string } {
+  const returnTo = queryString(req, 'returnTo') ?? ''
+  return {
+    returnTo,
+    returnToQuery: returnTo === '' ? '' : `?returnTo=${encodeURIComponent(returnTo)}`,
+  }
 }
 
 /** The library's options: server-side sessions, phone enrolment, the limits (in Redis if given). */
@@ -292,7 +206,12 @@ function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): St
     cookieSecrets: [options.sessionSecret],
     allowInsecureCookies: options.allowInsecureCookies ?? false,
     ...(options.origin === undefined ? {} : { origin: options.origin }),
-    paths: { login: PATHS.login, emailCode: PATHS.emailCode, mfa: PATHS.mfa },
+    paths: {
+      login: PATHS.login,
+      emailCode: PATHS.emailCode,
+      organizations: PATHS.organizations,
+      mfa: PATHS.mfa,
+    },
     sessionStorage: 'server',
     phoneEnrollment: { enabled: true, allowedCountries: Object.keys(PHONE_COUNTRIES) },
     limits:
@@ -308,36 +227,43 @@ function libraryOptionsOf(options: ConsoleOptions<unknown>, now: () => Date): St
 export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
   const now = options.now ?? (() => new Date())
   const logger = options.logger ?? console
-  const listMembers = memberLister(options.stytch)
+  const members = memberDirectory(options.stytch)
   const pages: ConsolePages = {
     home: () => redirect(PATHS.admin),
 
     login: (req) =>
+      withFlash(req, (flash) => page('login', { title: 'Sign in', flash, ...returnToOf(req) })),
+
+    loginToOrganization: (req) =>
       withFlash(req, (flash) =>
-        page('login', {
-          title: 'Sign in',
+        page('login-organization', {
+          title: 'Sign in to an organization',
           flash,
-          returnTo: queryString(req, 'returnTo') ?? '',
+          ...returnToOf(req),
           organization: options.defaultOrganization ?? '',
         }),
       ),
 
     emailCode: (req, state) =>
-      withFlash(req, (flash) => {
-        if (state.stage === 'none') return redirect(PATHS.login)
-        if (state.stage === 'mfa') return redirect(PATHS.mfa)
-        return page('login-code', {
-          title: 'Enter the email code',
-          flash,
-          expiresAt: state.expiresAt === undefined ? undefined : timeView(state.expiresAt),
-        })
-      }),
+      withFlash(
+        req,
+        (flash) =>
+          otherStage(state, 'email') ??
+          page('login-code', {
+            title: 'Enter the email code',
+            flash,
+            discovery: state.discovery,
+            expiresAt: optionalTime(state.expiresAt),
+          }),
+      ),
 
     mfa: async (req, state) => {
       const qr =
         state.totpSecret === undefined ? undefined : await qrSvg(otpauthUri(state.totpSecret))
       return withFlash(req, (flash) => {
-        if (state.stage === 'email') return redirect(PATHS.emailCode)
+        // No login in progress: the step-up of a signed-in member.
+        const elsewhere = otherStage(state, 'mfa', 'none')
+        if (elsewhere !== undefined) return elsewhere
         const factors = secondFactorsView(state, now(), qr)
         return page('mfa', {
           title: titleOf(factors),
@@ -366,9 +292,9 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
         const message = 'Only admins of the organization see its members.'
         return page('error', { title: 'Not allowed', status: 403, message, signedIn: true }, 403)
       }
-      const members = await listMembers(me.organizationId)
+      const list = await members.list(me.organizationId)
       return withFlash(req, (flash) =>
-        page('members', { title: 'Members', flash, signedIn: true, me, members }),
+        page('members', { title: 'Members', flash, signedIn: true, me, members: list }),
       )
     },
 
@@ -389,6 +315,8 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
       return redirect(PATHS.members)
     },
 
+    reports: reportsPage,
+
     me: meOf,
 
     notFound: () =>
@@ -406,8 +334,15 @@ export function consoleCore(options: ConsoleOptions<unknown>): ConsoleCore {
         logger.error(`[example-app] ${req.method} ${req.path}: ${String(status)}`, error)
       }
       const message = isMfaError(error) ? messageOf[error.code] : 'Something went wrong. Try again.'
-      return page('error', { title: 'Something went wrong', status, message }, status)
+      const title = status === 403 ? 'Not allowed' : 'Something went wrong'
+      return page('error', { title, status, message }, status)
     },
   }
-  return { now, libraryOptions: libraryOptionsOf(options, now), pages }
+  return {
+    now,
+    libraryOptions: libraryOptionsOf(options, now),
+    pages,
+    security: securityPages({ now, getMember: members.get }),
+    organizations: organizationPages,
+  }
 }

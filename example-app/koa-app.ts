@@ -11,6 +11,8 @@ import session from 'koa-session'
 import { createStytchMfa, type StytchMfa } from 'stytch-b2b-mfa/koa'
 import { FLOW_ROUTES, PATHS, SECURITY_HEADERS, SESSION_COOKIE, consoleCore } from './console.js'
 import { readMemberId } from './members.js'
+import { REPORTS_PERMISSION } from './reports.js'
+import { sessionSlot, type SessionSlot, type StepAnswer } from './security.js'
 import type { Answer, ConsoleOptions } from './console.js'
 import { koaRedisSessionStore } from './koa-redis-store.js'
 import {
@@ -88,6 +90,16 @@ class MemoryStore {
   }
 }
 
+/** Runs a library step (JSON mode) and hands its answer to the page instead of the client. */
+async function answerOf(step: Middleware, ctx: Context): Promise<StepAnswer> {
+  await step(ctx, () => Promise.resolve())
+  return { status: ctx.status, body: typeof ctx.body === 'string' ? ctx.body : '' }
+}
+
+function slotOf(ctx: Context): SessionSlot {
+  return sessionSlot(() => ctx.session as Record<string, unknown> | null)
+}
+
 /** Koa's `app.proxy` and `app.maxIpsCount` for `trustProxy`. */
 function proxySettings(trustProxy: boolean | number): { proxy: boolean; maxIpsCount: number } {
   if (typeof trustProxy === 'boolean') return { proxy: trustProxy, maxIpsCount: 0 }
@@ -100,7 +112,7 @@ function proxySettings(trustProxy: boolean | number): { proxy: boolean; maxIpsCo
 
 /** Builds the console for one Stytch configuration; start it with `app.listen(port)`. */
 export function createKoaApp(options: KoaExampleAppOptions): KoaExampleApp {
-  const { now, libraryOptions, pages } = consoleCore(options)
+  const { now, libraryOptions, pages, security, organizations } = consoleCore(options)
   const mfa = createStytchMfa(libraryOptions)
 
   // koa-session signs its cookie with app.keys.
@@ -177,11 +189,21 @@ export function createKoaApp(options: KoaExampleAppOptions): KoaExampleApp {
   router.get(PATHS.login, (ctx) => {
     send(ctx, pages.login(ctx))
   })
+  router.get(PATHS.loginToOrganization, (ctx) => {
+    send(ctx, pages.loginToOrganization(ctx))
+  })
   router.get(PATHS.emailCode, async (ctx) => {
     send(ctx, pages.emailCode(ctx, await mfa.loginState(ctx)))
   })
+  router.get(PATHS.organizations, async (ctx) => {
+    send(ctx, organizations.picker(ctx, await mfa.loginState(ctx)))
+  })
   router.get(PATHS.mfa, async (ctx) => {
     send(ctx, await pages.mfa(ctx, await mfa.loginState(ctx)))
+  })
+  // A session is enough: an organization without MFA gives none, and /admin would ask for one.
+  router.get(PATHS.switcher, async (ctx) => {
+    send(ctx, await organizations.switcher(ctx, () => mfa.memberOrganizations(ctx)))
   })
   for (const [path, step] of FLOW_ROUTES) router.post(path, mfa[step]())
 
@@ -196,9 +218,23 @@ export function createKoaApp(options: KoaExampleAppOptions): KoaExampleApp {
     const memberId = await readMemberId(ctx.req)
     send(ctx, await pages.resetMfa(memberId, (input) => mfa.resetMemberMfa(ctx, input)))
   })
+  router.get(PATHS.reports, mfa.requireMfa({ permission: REPORTS_PERMISSION }), (ctx) => {
+    send(ctx, pages.reports(mfa.memberSession(ctx)))
+  })
   router.get(PATHS.me, guard, (ctx) => {
     ctx.body = pages.me(mfa.memberSession(ctx))
   })
+  router.get(PATHS.security, guard, async (ctx) => {
+    send(ctx, await security.security(ctx, mfa.memberSession(ctx)))
+  })
+  router.get(PATHS.securityApp, guard, async (ctx) => {
+    send(ctx, await security.appSetup(ctx, slotOf(ctx)))
+  })
+  for (const { path, step, render } of [...security.steps(mfa), ...organizations.steps(mfa)]) {
+    router.post(path, async (ctx) => {
+      send(ctx, render(await answerOf(step, ctx), slotOf(ctx)))
+    })
+  }
   app.use(router.routes())
 
   // No route answered.

@@ -1,7 +1,8 @@
 /**
- * The members page's data: the members of the admin's organization, read through the official
- * `stytch` SDK as an app would (the library signs members in; listing them is the app's own
- * business), and the reset form's body. Shared by both consoles.
+ * The members page's data: the members of the admin's organization, and the factors of the
+ * signed-in member for the security page, read through the official `stytch` SDK as an app would
+ * (the library signs members in; listing them is the app's own business), and the reset form's
+ * body. Shared by both consoles.
  */
 import type { IncomingMessage } from 'node:http'
 import { B2BClient } from 'stytch'
@@ -31,22 +32,43 @@ function clientOf(stytch: ConsoleOptions<unknown>['stytch']): B2BClient {
     : new B2BClient({ ...common, env: baseUrl })
 }
 
-/** Lists the first 100 members of an organization (enough for a demo: no paging). */
-export function memberLister(stytch: ConsoleOptions<unknown>['stytch']): ListMembers {
+export type GetMember = (organizationId: string, memberId: string) => Promise<MemberRow>
+
+type StytchMember = Awaited<ReturnType<B2BClient['organizations']['members']['get']>>['member']
+
+function rowOf(member: StytchMember): MemberRow {
+  return {
+    memberId: member.member_id,
+    email: member.email_address,
+    hasPhone: member.mfa_phone_number !== '',
+    hasApp: member.totp_registration_id !== '',
+    roles: member.roles.map((role) => role.role_id),
+  }
+}
+
+/** Reads members of the console's Stytch project; the client is made on first use. */
+export function memberDirectory(stytch: ConsoleOptions<unknown>['stytch']): {
+  readonly list: ListMembers
+  readonly get: GetMember
+} {
   let client: B2BClient | undefined
-  return async (organizationId) => {
-    client ??= clientOf(stytch)
-    const { members } = await client.organizations.members.search({
-      organization_ids: [organizationId],
-      limit: 100,
-    })
-    return members.map((member) => ({
-      memberId: member.member_id,
-      email: member.email_address,
-      hasPhone: member.mfa_phone_number !== '',
-      hasApp: member.totp_registration_id !== '',
-      roles: member.roles.map((role) => role.role_id),
-    }))
+  const clientNow = () => (client ??= clientOf(stytch))
+  return {
+    // The first 100 members of the organization: enough for a demo, no paging.
+    list: async (organizationId) => {
+      const { members } = await clientNow().organizations.members.search({
+        organization_ids: [organizationId],
+        limit: 100,
+      })
+      return members.map(rowOf)
+    },
+    get: async (organizationId, memberId) => {
+      const { member } = await clientNow().organizations.members.get({
+        organization_id: organizationId,
+        member_id: memberId,
+      })
+      return rowOf(member)
+    },
   }
 }
 

@@ -57,7 +57,8 @@ export function queryString(req: WithQuery, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-function isErrorCode(value: string): value is MfaErrorCode {
+/** One of the library's error codes (the only ones a page shows a message for). */
+export function isErrorCode(value: string): value is MfaErrorCode {
   return Object.hasOwn(messageOf, value)
 }
 
@@ -112,7 +113,7 @@ export function timeView(date: Date): TimeView {
   return { iso, text: `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` }
 }
 
-function optionalTime(date: Date | undefined): TimeView | undefined {
+export function optionalTime(date: Date | undefined): TimeView | undefined {
   return date === undefined ? undefined : timeView(date)
 }
 
@@ -216,7 +217,7 @@ export function secondFactorsView(
 }
 
 /** `+15555550100` → `•••• 0100`: the member's own number, still not printed in full. */
-function maskPhone(phone: string | undefined): string | undefined {
+export function maskPhone(phone: string | undefined): string | undefined {
   return phone === undefined || phone.length < 4 ? undefined : `•••• ${phone.slice(-4)}`
 }
 
@@ -263,6 +264,13 @@ function latest(dates: readonly (Date | undefined)[]): Date | undefined {
     (last, date) => (date !== undefined && (last === undefined || date > last) ? date : last),
     undefined,
   )
+}
+
+/** The member `requireMfa()` admitted, as `/admin/api/me` answers it. */
+export function meOf(member: MemberSession | undefined): Me {
+  // A request without a session never gets past the guard.
+  if (member === undefined) throw new Error('requireMfa() admitted a request without a session')
+  return describeSession(member)
 }
 
 export function describeSession(session: MemberSession): Me {

@@ -9,7 +9,7 @@ import { createServer, type RequestListener, type Server } from 'node:http'
 import type { RedisClientType } from 'redis'
 import { startEmulator, type Emulator, type OutboxMessage } from 'stytch-b2b-mfa/emulator'
 import type { ConsoleOptions } from './console.js'
-import { DEMO_MEMBERS, DEMO_ORGANIZATION, demoSeed } from './demo.js'
+import { DEMO_MEMBERS, DEMO_ORGANIZATION, SECOND_ORGANIZATION, demoSeed } from './demo.js'
 import { createRedisClient, redisShown } from './redis.js'
 
 const env = process.env
@@ -203,7 +203,9 @@ async function serve<TrustProxy extends boolean | number | string>(
     console.log(`Stytch: project ${stytch.projectId} at ${where}`)
   } else {
     console.log(`Stytch emulator: ${emulator.url} (codes are printed below, none is really sent)`)
-    console.log(`Organization: ${DEMO_ORGANIZATION}`)
+    console.log(
+      `Organizations: ${DEMO_ORGANIZATION} (MFA required), ${SECOND_ORGANIZATION} (MFA optional)`,
+    )
     for (const member of DEMO_MEMBERS) console.log(`  ${member.email}: ${member.note}`)
   }
   if (redis !== undefined) {

@@ -1,16 +1,18 @@
 /**
  * The example admin console end to end in Chromium, driven by playwright-core, on the Express
  * and the Koa console: sign-in with both codes, the member's email on the admin page, phone
- * enrolment, the resend countdown (with and without JavaScript), local times, no stale error
- * after signing out, and WCAG AA contrast in light and dark mode. Screenshots go to
- * test-results/.
+ * enrolment, authenticator apps (during sign-in and from the security page) with their recovery
+ * codes, new recovery codes, an admin's MFA reset, a member of two organizations picking one and
+ * switching, the page that needs a permission, the resend countdown (with and without
+ * JavaScript), local times, no stale error after signing out, and WCAG AA contrast in light and
+ * dark mode. Screenshots go to test-results/.
  *
  * Chromium: `CHROMIUM_PATH` when set (any Chromium or Chrome binary), else the first of
  * {@link CHROMIUM_CANDIDATES} that exists. Without one the tests are skipped, with one line on
  * stderr; with `CI=true` they fail instead.
  */
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { messageOf } from 'stytch-b2b-mfa/express'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -22,7 +24,9 @@ import {
   CONSOLES,
   FOREIGN_MOBILE,
   NEWCOMER,
+  PAT,
   startDemo,
+  wrongCode,
   type Demo,
 } from './support.js'
 
@@ -102,12 +106,20 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
       await demo.close()
     })
 
-    /** A fresh context (its own cookies, like a new private window) in New York, in English. */
-    async function openPage(
+    /** A fresh emulator, then {@link newPage}. */
+    function openPage(
       onTestFinished: (fn: () => Promise<void>) => void,
       options: BrowserContextOptions = {},
     ): Promise<Page> {
       demo.emulator.reset()
+      return newPage(onTestFinished, options)
+    }
+
+    /** A fresh context (its own cookies, like a new private window) in New York, in English. */
+    async function newPage(
+      onTestFinished: (fn: () => Promise<void>) => void,
+      options: BrowserContextOptions = {},
+    ): Promise<Page> {
       const context = await browser.newContext({
         baseURL: demo.baseUrl,
         locale: 'en-US',
@@ -123,22 +135,60 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
       return url.pathname + url.search
     }
 
-    /** Sign-in form, then the email code: ends on the MFA page. */
-    async function passEmailStep(page: Page, email: string): Promise<void> {
+    /** The login by email alone, from `/admin`: ends on the page after the email code. */
+    async function passDiscoveryEmailStep(page: Page, email: string, next: string): Promise<void> {
       await page.goto('/admin')
       expect(pathOf(page)).toBe('/login?returnTo=%2Fadmin')
       await page.getByLabel('Email').fill(email)
-      expect(await page.getByLabel('Organization').inputValue()).toBe('acme')
       await page.getByRole('button', { name: 'Email me a code' }).click()
       await page.waitForURL('**/login/code')
       await page.getByLabel('Code from the email').fill(demo.emulator.lastCode(email)!)
       await page.getByRole('button', { name: 'Continue' }).click()
-      await page.waitForURL('**/mfa')
+      await page.waitForURL(`**${next}`)
+    }
+
+    /** The email code of a member of one organization, entered at once: ends on the MFA page. */
+    async function passEmailStep(page: Page, email: string): Promise<void> {
+      await passDiscoveryEmailStep(page, email, '/mfa')
     }
 
     async function confirmSms(page: Page, code: string): Promise<void> {
       await page.getByLabel('Code from the SMS').fill(code)
       await page.getByRole('button', { name: 'Confirm' }).click()
+    }
+
+    /** Both codes of the admin: ends on `/admin`. */
+    async function signInAdmin(page: Page): Promise<void> {
+      await passEmailStep(page, ADMIN.email)
+      await confirmSms(page, demo.emulator.lastCode(ADMIN.phone)!)
+      await page.waitForURL('**/admin')
+    }
+
+    /** The email code, then the app's: ends on `/admin`. */
+    async function signInWithApp(page: Page, email: string): Promise<void> {
+      await passEmailStep(page, email)
+      await page.getByLabel('Code from your authenticator app').fill(demo.emulator.totpCode(email))
+      await page.getByRole('button', { name: 'Verify app code' }).click()
+      await page.waitForURL('**/admin')
+    }
+
+    /** "Use a recovery code" on the MFA page. */
+    async function useRecoveryCode(page: Page, code: string): Promise<void> {
+      await page.getByText('Lost your authenticator app? Use a recovery code').click()
+      await page.getByLabel('Recovery code').fill(code)
+      await page.getByRole('button', { name: 'Use recovery code' }).click()
+    }
+
+    /** The codes the page shows once, and the same in the file it offers to download. */
+    async function shownCodes(page: Page): Promise<string[]> {
+      const codes = await page.locator('#recovery-codes li').allTextContents()
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download the codes' }).click(),
+      ])
+      expect(download.suggestedFilename()).toBe('recovery-codes.txt')
+      expect(await readFile(await download.path(), 'utf8')).toBe(`${codes.join('\n')}\n`)
+      return codes
     }
 
     it('signs the admin in, shows their email on the admin page, signs out and is refused /admin', async ({
@@ -178,25 +228,18 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
       expect(secret).toMatch(/^[A-Z2-7]{16,}$/)
       await page.screenshot({ path: shot('totp-enrol'), fullPage: true })
 
-      // A wrong first code: the script hands the library's refusal to the page, QR code kept.
+      // A wrong first code: the same QR code again, with the library's refusal.
       const code = demo.emulator.totpCode(NEWCOMER.email)
-      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
-      await page.getByLabel('Code from your authenticator app').fill(wrong)
+      await page.getByLabel('Code from your authenticator app').fill(wrongCode(code))
       await page.getByRole('button', { name: 'Finish set-up' }).click()
       await expect.poll(() => page.getByRole('alert').textContent()).toBe(messageOf.otp_invalid)
       expect(await page.locator('[data-totp-secret]').textContent()).toBe(secret)
 
       await page.getByLabel('Code from your authenticator app').fill(code)
       await page.getByRole('button', { name: 'Finish set-up' }).click()
-      const codes = page.locator('#recovery-codes li')
-      await expect.poll(() => codes.count()).toBeGreaterThan(0)
-      expect(await codes.allTextContents()).toEqual(demo.emulator.recoveryCodes(NEWCOMER.email))
-      expect(await page.getByRole('button', { name: 'Finish set-up' }).isVisible()).toBe(false)
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: 'Download the codes' }).click(),
-      ])
-      expect(download.suggestedFilename()).toBe('recovery-codes.txt')
+      await page.waitForURL('**/mfa/app/confirm')
+      expect(await shownCodes(page)).toEqual(demo.emulator.recoveryCodes(NEWCOMER.email))
+      expect(await page.getByRole('button', { name: 'Finish set-up' }).count()).toBe(0)
       await page.screenshot({ path: shot('recovery-codes'), fullPage: true })
 
       await page.getByRole('link', { name: 'Continue' }).click()
@@ -212,15 +255,150 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
       const page = await openPage(onTestFinished)
       await passEmailStep(page, APP_MEMBER.email)
       expect(await page.getByLabel('Code from your authenticator app').isVisible()).toBe(true)
-      await page.getByText('Lost your authenticator app? Use a recovery code').click()
       const [recoveryCode] = demo.emulator.recoveryCodes(APP_MEMBER.email)
-      await page.getByLabel('Recovery code').fill(recoveryCode!)
-      await page.getByRole('button', { name: 'Use recovery code' }).click()
+      await useRecoveryCode(page, recoveryCode!)
       await page.waitForURL('**/admin')
       expect(await page.locator('main').textContent()).toContain(
         `You are signed in as ${APP_MEMBER.email} with a second factor.`,
       )
       expect(demo.emulator.recoveryCodes(APP_MEMBER.email)).not.toContain(recoveryCode)
+    })
+
+    it('adds an authenticator app from the security page without JavaScript, showing the codes once', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished, {
+        javaScriptEnabled: false,
+        acceptDownloads: true,
+      })
+      await signInAdmin(page)
+      await page.getByRole('link', { name: 'Security' }).click()
+      await page.waitForURL('**/admin/security')
+      await page.getByRole('button', { name: 'Add an authenticator app' }).click()
+      await page.waitForURL('**/admin/security/app')
+      expect(await page.locator('figure.qr svg').isVisible()).toBe(true)
+      const secret = await page.locator('[data-totp-secret]').textContent()
+      await page.screenshot({ path: shot('security-app'), fullPage: true })
+
+      const code = demo.emulator.totpCode(ADMIN.email)
+      await page.getByLabel('Code from your authenticator app').fill(wrongCode(code))
+      await page.getByRole('button', { name: 'Finish set-up' }).click()
+      expect(await page.getByRole('alert').textContent()).toBe(messageOf.otp_invalid)
+      expect(await page.locator('[data-totp-secret]').textContent()).toBe(secret)
+      await page.getByLabel('Code from your authenticator app').fill(code)
+      await page.getByRole('button', { name: 'Finish set-up' }).click()
+      await page.waitForURL('**/admin/security/app/confirm')
+      expect(await shownCodes(page)).toEqual(demo.emulator.recoveryCodes(ADMIN.email))
+
+      await page.getByRole('link', { name: 'Continue' }).click()
+      await page.waitForURL('**/admin/security')
+      expect(await page.locator('dl').innerText()).toMatch(/Authenticator app\s+yes/)
+      // Back does not show the codes again: the page was not stored (no-store), and Chromium
+      // does not post the form again on its own.
+      await expect(page.goBack()).rejects.toThrow(/ERR_CACHE_MISS/)
+    })
+
+    it('gives new recovery codes on the security page: the old code is refused, a new one signs in', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished, { acceptDownloads: true })
+      const [old] = demo.emulator.recoveryCodes(APP_MEMBER.email)
+      await signInWithApp(page, APP_MEMBER.email)
+      await page.getByRole('link', { name: 'Security' }).click()
+      await page.getByRole('button', { name: 'Get new recovery codes' }).click()
+      await page.waitForURL('**/admin/security/recovery-codes')
+      const codes = await shownCodes(page)
+      expect(codes).toEqual(demo.emulator.recoveryCodes(APP_MEMBER.email))
+      expect(codes).not.toContain(old)
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL('**/login')
+
+      await passEmailStep(page, APP_MEMBER.email)
+      await useRecoveryCode(page, old!)
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe(messageOf.otp_invalid)
+      await useRecoveryCode(page, codes[0]!)
+      await page.waitForURL('**/admin')
+    })
+
+    it("signs a member's open browser out at its next request once an admin resets their MFA", async ({
+      onTestFinished,
+    }) => {
+      const member = await openPage(onTestFinished)
+      await signInWithApp(member, APP_MEMBER.email)
+      const admin = await newPage(onTestFinished)
+      await signInAdmin(admin)
+      await admin.getByRole('link', { name: 'members and their second factors' }).click()
+      await admin.waitForURL('**/admin/members')
+      const reset = admin.getByRole('button', { name: `Reset MFA of ${APP_MEMBER.email}` })
+      await admin.screenshot({ path: shot('members'), fullPage: true })
+      await reset.click()
+      await admin.waitForURL('**/admin/members')
+      expect(await reset.count()).toBe(0)
+
+      await member.reload()
+      expect(pathOf(member)).toBe('/login?returnTo=%2Fadmin')
+      // The admin's own session is untouched.
+      await admin.goto('/admin')
+      expect(pathOf(admin)).toBe('/admin')
+    })
+
+    it('signs a member of two organizations in with an email alone, then switches to the other and back, asked for MFA where it is required, and is refused the reports page', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished)
+      const main = page.locator('main')
+      const smsSent = () => demo.emulator.outbox({ channel: 'sms' }).length
+      await passDiscoveryEmailStep(page, PAT.email, '/login/organizations')
+      const acme = page.getByRole('listitem').filter({ hasText: 'Acme' })
+      expect(await acme.innerText()).toContain(
+        'Asks for a second factor: a code by SMS or a code from an authenticator app.',
+      )
+      expect(await page.getByRole('listitem').filter({ hasText: 'Globex' }).innerText()).toContain(
+        'Asks for no second factor.',
+      )
+      expect((await page.evaluate(measureContrast, AA)).failures).toEqual([])
+      await page.screenshot({ path: shot('organizations'), fullPage: true })
+      await page.getByRole('button', { name: 'Sign in to Acme' }).click()
+      await page.waitForURL('**/mfa')
+      expect(await main.textContent()).toContain('+1 ••••••0101')
+      await confirmSms(page, demo.emulator.lastCode(PAT.phone)!)
+      await page.waitForURL('**/admin')
+      expect(await main.textContent()).toMatch(/Organizationacme · organization-/)
+
+      await page.getByRole('link', { name: 'Switch organization' }).click()
+      await page.waitForURL('**/organizations')
+      expect(await main.textContent()).toContain('You are signed in to Acme.')
+      expect((await page.evaluate(measureContrast, AA)).failures).toEqual([])
+      await page.screenshot({ path: shot('switcher'), fullPage: true })
+      const sent = smsSent()
+      await page.getByRole('button', { name: 'Switch to Globex' }).click()
+      await page.waitForURL('**/organizations')
+      // Globex asks for no second factor: no code, the switch is done.
+      expect(await main.textContent()).toContain('You are signed in to Globex.')
+      expect(smsSent()).toBe(sent)
+      expect(await acme.innerText()).toContain('Asks for a second factor')
+
+      await page.getByRole('button', { name: 'Switch to Acme' }).click()
+      await page.waitForURL('**/mfa')
+      await expect.poll(smsSent).toBe(sent + 1)
+      await confirmSms(page, demo.emulator.lastCode(PAT.phone)!)
+      await page.waitForURL('**/admin')
+      expect(await main.textContent()).toMatch(/Organizationacme · organization-/)
+      // A plain member: the reports page is not theirs.
+      const refused = await page.goto('/admin/reports')
+      expect(refused?.status()).toBe(403)
+      expect(await main.textContent()).toContain(messageOf.forbidden)
+    })
+
+    it('opens the reports page, which needs a permission, to the admin', async ({
+      onTestFinished,
+    }) => {
+      const page = await openPage(onTestFinished)
+      await signInAdmin(page)
+      await page.getByRole('link', { name: 'Reports' }).click()
+      await page.waitForURL('**/admin/reports')
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Reports')
+      expect(await page.locator('dl').innerText()).toMatch(/reports_reader/)
     })
 
     it('says a real number from another country is refused for its country, then enrols a US one', async ({
@@ -409,6 +587,9 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
         await page.waitForURL('**/admin')
         await check('admin')
         await page.screenshot({ path: shot(`admin-${colorScheme}`), fullPage: true })
+        await page.getByRole('link', { name: 'Security' }).click()
+        await page.waitForURL('**/admin/security')
+        await check('security')
 
         // Not a vacuous pass: the errors, the placeholder, the shut button and the table count.
         for (const shown of [
@@ -419,6 +600,8 @@ describe.skipIf('missing' in found)('the example admin console in Chromium', () 
           'Send a new code',
           ADMIN.email,
           'Sent to',
+          'Security',
+          'Add an authenticator app',
         ]) {
           expect(
             checked.some((text) => text.includes(shown)),

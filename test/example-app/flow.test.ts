@@ -6,27 +6,43 @@
 import { createHash } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
 import request from 'supertest'
+import type { Response } from 'supertest'
 import { messageOf } from 'stytch-b2b-mfa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { messageFor } from '../../example-app/pages.js'
 import {
+  ACME,
   ADMIN,
   APP_MEMBER,
   Browser,
   CONSOLES,
   FOREIGN_MOBILE,
+  GLOBEX,
   NEWCOMER,
+  PAT,
   TEST_LIMITS,
   demoOptions,
   location,
+  organizationIdIn,
   serve,
   startDemo,
   text,
+  wrongCode,
   type Demo,
 } from './support.js'
 
 /** The console of the running `describe` (they run one after the other). */
 let demo: Demo
+
+/** The page that shows recovery codes once: each code, a download of them all, where next. */
+function expectCodesPage(res: Response, codes: readonly string[], next: string): void {
+  const page = text(res)
+  expect(res.headers['cache-control']).toBe('no-store')
+  expect([...page.matchAll(/<li><code>([^<]+)<\/code><\/li>/g)].map((m) => m[1])).toEqual(codes)
+  const file = /<a download="recovery-codes.txt" href="([^"]+)">/.exec(page)?.[1]
+  expect(file).toBe(`data:text/plain;charset=utf-8,${encodeURIComponent(`${codes.join('\n')}\n`)}`)
+  expect(page).toContain(`<a href="${next}">Continue</a>`)
+}
 
 describe.each(CONSOLES)('the example admin console on $name', (app) => {
   beforeAll(async () => {
@@ -58,9 +74,8 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(location(await browser.get('/admin'))).toBe('/login?returnTo=%2Fadmin')
     const login = await browser.follow(await browser.get('/admin'))
     expect(login.status).toBe(200)
-    expect(text(login)).toContain('<form method="post" action="/auth/email/send">')
+    expect(text(login)).toContain('<form method="post" action="/auth/discovery/send">')
     expect(text(login)).toContain('name="returnTo" value="/admin"')
-    expect(text(login)).toContain('value="acme"')
   })
 
   it('signs the admin in with the email code, then the SMS code, and shows the session', async () => {
@@ -282,6 +297,8 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(policy).toContain("default-src 'none'")
     expect(policy).toContain(`script-src 'sha256-${hash}'`)
     expect(policy.filter((directive) => directive.startsWith('script-src'))).toHaveLength(1)
+    // Recovery codes are rendered on the server: no page fetches anything.
+    expect(policy.some((directive) => directive.startsWith('connect-src'))).toBe(false)
   })
 
   it('answers JSON clients with JSON on the same routes', async () => {
@@ -317,7 +334,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(me.body).toMatchObject({
       email: ADMIN.email,
       organizationSlug: 'acme',
-      roles: ['stytch_member', 'stytch_admin'],
+      roles: ['stytch_member', 'stytch_admin', 'reports_reader'],
       memberId: expect.stringMatching(/^member-test-/),
       mfaAt: expect.any(String),
     })
@@ -339,7 +356,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(location(out)).toBe('/login')
     expect(out.headers['clear-site-data']).toBe('"cookies"')
     const login = await browser.follow(out)
-    expect(text(login)).toContain('action="/auth/email/send"')
+    expect(text(login)).toContain('action="/auth/discovery/send"')
     expect(location(await browser.get('/admin'))).toBe('/login?returnTo=%2Fadmin')
   })
 
@@ -400,8 +417,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
 
     const code = demo.emulator.totpCode(APP_MEMBER.email)
-    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
-    const refused = await browser.submit('/auth/totp/verify', { code: wrong })
+    const refused = await browser.submit('/auth/totp/verify', { code: wrongCode(code) })
     expect(text(refused)).toContain(`role="alert">${messageOf.otp_invalid}</p>`)
     expect(text(refused)).toContain('action="/auth/totp/verify"')
 
@@ -435,7 +451,7 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(location(await again.get('/admin'))).toMatch(/^\/login/)
   })
 
-  it('lets a member without a factor set up an authenticator app from a QR code', async () => {
+  it('lets a member without a factor set up an authenticator app from a QR code, then shows the recovery codes once', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const offer = await browser.passEmailStep(NEWCOMER.email)
     expect(text(offer)).toContain('<form method="post" action="/auth/totp/enrol">')
@@ -453,11 +469,21 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
       timestamp: demo.emulator.now().getTime(),
     })
     expect(code).toBe(demo.emulator.totpCode(NEWCOMER.email))
+    expect(text(enrol)).toContain('<form method="post" action="/mfa/app/confirm">')
 
-    const admin = await browser.submit('/auth/totp/verify', { code })
+    // A wrong first code: back to the same QR code, with the library's message.
+    const refused = await browser.submit('/mfa/app/confirm', { code: wrongCode(code) })
+    expect(text(refused)).toContain(`role="alert">${messageOf.otp_invalid}</p>`)
+    expect(text(refused)).toContain(`<code data-totp-secret>${secret!}</code>`)
+
+    const shown = await browser.post('/mfa/app/confirm', { code })
+    expect(shown.status).toBe(200)
+    const codes = demo.emulator.recoveryCodes(NEWCOMER.email)
+    expect(codes.length).toBeGreaterThan(0)
+    expectCodesPage(shown, codes, '/admin')
+    const admin = await browser.get('/admin')
     expect(admin.status).toBe(200)
     expect(text(admin)).toContain(`signed in as <strong>${NEWCOMER.email}</strong>`)
-    expect(demo.emulator.recoveryCodes(NEWCOMER.email).length).toBeGreaterThan(0)
   })
 
   it('gives a JSON client the recovery codes once, when its first app code confirms the app', async () => {
@@ -524,6 +550,100 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(() => demo.emulator.totpCode(APP_MEMBER.email)).not.toThrow()
   })
 
+  it('links the security page from the header once signed in, and keeps it behind requireMfa()', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    expect(location(await browser.get('/admin/security'))).toBe(
+      '/login?returnTo=%2Fadmin%2Fsecurity',
+    )
+    expect(text(await browser.get('/login'))).not.toContain('href="/admin/security"')
+    await browser.signInAdmin()
+    expect(text(await browser.get('/admin'))).toContain('<a href="/admin/security">Security</a>')
+    const page = text(await browser.get('/admin/security'))
+    expect(page).toContain(`The second factors of <strong>${ADMIN.email}</strong>`)
+    expect(page).toContain('<dt>Phone for SMS codes</dt><dd>yes</dd>')
+    expect(page).toContain('<dt>Authenticator app</dt><dd>—</dd>')
+    expect(page).toContain('<form method="post" action="/admin/security/app">')
+    expect(page).not.toContain('action="/admin/security/recovery-codes"')
+  })
+
+  it('lets a signed-in member add an authenticator app: QR code, a first code, the recovery codes once', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.signInAdmin()
+    // Nothing is being added yet: the set-up page sends back to the security page.
+    expect(location(await browser.get('/admin/security/app'))).toBe('/admin/security')
+
+    const added = await browser.post('/admin/security/app', {})
+    expect(location(added)).toBe('/admin/security/app')
+    const setup = await browser.follow(added)
+    expect(text(setup)).toMatch(/<figure class="qr"><svg [^>]*viewBox=/)
+    const secret = /<code data-totp-secret>([A-Z2-7]{16,})<\/code>/.exec(text(setup))?.[1]
+    const code = demo.emulator.totpCode(ADMIN.email)
+    expect(
+      new TOTP({ secret: Secret.fromBase32(secret!) }).generate({
+        timestamp: demo.emulator.now().getTime(),
+      }),
+    ).toBe(code)
+    expect(text(setup)).toContain('<form method="post" action="/admin/security/app/confirm">')
+    // A reload shows the same app; it does not add another.
+    expect(text(await browser.get('/admin/security/app'))).toContain(secret)
+
+    const refused = await browser.post('/admin/security/app/confirm', { code: wrongCode(code) })
+    expect(location(refused)).toBe('/admin/security/app?error=otp_invalid')
+    const again = await browser.follow(refused)
+    expect(text(again)).toContain(`role="alert">${messageOf.otp_invalid}</p>`)
+    expect(text(again)).toContain(`<code data-totp-secret>${secret!}</code>`)
+
+    const shown = await browser.post('/admin/security/app/confirm', { code })
+    expectCodesPage(shown, demo.emulator.recoveryCodes(ADMIN.email), '/admin/security')
+    const security = text(await browser.get('/admin/security'))
+    expect(security).toContain('<dt>Authenticator app</dt><dd>yes</dd>')
+    expect(security).toContain('action="/admin/security/recovery-codes"')
+    // Still signed in, now with the app as a factor of this session; the set-up is over.
+    expect(text(await browser.get('/admin'))).toContain('<td><code>totp</code></td>')
+    expect(location(await browser.get('/admin/security/app'))).toBe('/admin/security')
+  })
+
+  it('gives a member new recovery codes: the old ones stop working, a new one signs in', async () => {
+    const member = new Browser(demo.baseUrl, demo.emulator)
+    await member.passEmailStep(APP_MEMBER.email)
+    await member.post('/auth/totp/verify', { code: demo.emulator.totpCode(APP_MEMBER.email) })
+    const [old] = demo.emulator.recoveryCodes(APP_MEMBER.email)
+
+    const shown = await member.post('/admin/security/recovery-codes', {})
+    const codes = demo.emulator.recoveryCodes(APP_MEMBER.email)
+    expect(codes).not.toContain(old)
+    expectCodesPage(shown, codes, '/admin/security')
+    await member.post('/logout', {})
+
+    const later = new Browser(demo.baseUrl, demo.emulator)
+    await later.passEmailStep(APP_MEMBER.email)
+    const refused = await later.post('/auth/recovery/verify', { recoveryCode: old! })
+    expect(location(refused)).toBe('/mfa?error=otp_invalid')
+    await later.follow(refused)
+    const signedIn = await later.post('/auth/recovery/verify', { recoveryCode: codes[0]! })
+    expect(location(signedIn)).toBe('/admin')
+  })
+
+  it('asks for a fresh second factor before new recovery codes, and refuses a post from another site', async () => {
+    const member = new Browser(demo.baseUrl, demo.emulator)
+    await member.passEmailStep(APP_MEMBER.email)
+    await member.post('/auth/totp/verify', { code: demo.emulator.totpCode(APP_MEMBER.email) })
+    const codes = demo.emulator.recoveryCodes(APP_MEMBER.email)
+
+    const forged = await member.agent
+      .post('/admin/security/recovery-codes')
+      .type('form')
+      .set({ accept: 'text/html', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })
+      .send({})
+    expect(location(forged)).toBe('/admin/security?error=cross_site_request')
+    expect(text(forged)).not.toContain('<code>')
+
+    demo.emulator.advanceClock(11 * 60)
+    const stale = await member.post('/admin/security/recovery-codes', {})
+    expect(location(stale)).toBe('/mfa?error=mfa_stale')
+    expect(demo.emulator.recoveryCodes(APP_MEMBER.email)).toEqual(codes)
+  })
+
   it('offers the step-up on /mfa, by SMS or app code, when no login is in progress', async () => {
     const browser = new Browser(demo.baseUrl, demo.emulator)
     const page = await browser.follow(await browser.get('/mfa?error=mfa_required'))
@@ -566,5 +686,252 @@ describe.each(CONSOLES)('the example admin console on $name', (app) => {
     expect(operatorLog).toHaveBeenCalledWith(
       expect.stringMatching(/^stytch-b2b-mfa: Stytch call sessions\.authenticate failed/),
     )
+  })
+
+  it('asks for an email alone on /login, with the login to a named organization a link away', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const login = text(await browser.get('/login?returnTo=%2Fadmin'))
+    expect(login).toContain('<form method="post" action="/auth/discovery/send">')
+    expect(login).toContain('name="returnTo" value="/admin"')
+    expect(login).not.toContain('name="organization"')
+    expect(login).toContain('<a href="/login/organization?returnTo=%2Fadmin">')
+
+    const named = text(await browser.get('/login/organization?returnTo=%2Fadmin'))
+    expect(named).toContain('<form method="post" action="/auth/email/send">')
+    expect(named).toContain('name="organization" autocomplete="organization" required value="acme"')
+    expect(named).toContain('name="returnTo" value="/admin"')
+    expect(named).toContain('<a href="/login?returnTo=%2Fadmin">')
+  })
+
+  it('signs a member of two organizations in with an email alone: the code, the picker, then the chosen one’s SMS step', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.post('/auth/discovery/send', { email: PAT.email, returnTo: '/admin' })
+    const codePage = text(await browser.get('/login/code'))
+    expect(codePage).toContain('<form method="post" action="/auth/discovery/verify">')
+    expect(codePage).toContain('<a href="/login/organization">')
+    const verified = await browser.post('/auth/discovery/verify', {
+      code: demo.emulator.lastCode(PAT.email)!,
+    })
+    expect(location(verified)).toBe('/login/organizations')
+    // Back on the steps already passed: the picker is where the login waits.
+    expect(location(await browser.get('/login/code'))).toBe('/login/organizations')
+    expect(location(await browser.get('/mfa'))).toBe('/login/organizations')
+
+    const picker = await browser.follow(verified)
+    const page = text(picker)
+    expect(page).toContain('<h1>Choose an organization</h1>')
+    expect(page).toMatch(
+      /<h2>Acme<\/h2>\s*<p class="hint"><code>acme<\/code><\/p>\s*<p>Asks for a second factor: a code by SMS or a code from an authenticator app\.<\/p>/,
+    )
+    expect(page).toMatch(
+      /<h2>Globex<\/h2>\s*<p class="hint"><code>globex<\/code><\/p>\s*<p>Asks for no second factor\.<\/p>/,
+    )
+    expect(page).toContain('<button>Sign in to Acme</button>')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
+
+    const chosen = await browser.post('/auth/discovery/select', {
+      organizationId: organizationIdIn(picker, 'Acme'),
+    })
+    expect(location(chosen)).toBe('/mfa')
+    const mfa = await browser.follow(chosen)
+    expect(text(mfa)).toContain('We sent a 6-digit code to <strong>+1 ••••••0101</strong>')
+    const signedIn = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(PAT.phone)!,
+    })
+    expect(location(signedIn)).toBe('/admin')
+    const admin = text(await browser.follow(signedIn))
+    expect(admin).toContain(`signed in as <strong>${PAT.email}</strong>`)
+    expect(admin).toContain('acme · <code>organization-')
+  })
+
+  it('enters the only organization of an address at once, with no picker', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const verified = await browser.discover(ADMIN.email)
+    expect(location(verified)).toBe('/mfa')
+    expect(location(await browser.get('/login/organizations'))).toBe('/mfa')
+    const signedIn = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(ADMIN.phone)!,
+    })
+    expect(location(signedIn)).toBe('/admin')
+  })
+
+  it('signs a member in to an organization without MFA with the email code alone; /admin then asks for a second factor', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const picker = await browser.follow(await browser.discover(PAT.email))
+    const chosen = await browser.post('/auth/discovery/select', {
+      organizationId: organizationIdIn(picker, 'Globex'),
+    })
+    expect(location(chosen)).toBe('/admin')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(0)
+    // Signed in to Globex, with no second factor: the console's pages still ask for one.
+    expect(text(await browser.get('/organizations'))).toContain(
+      'You are signed in to <strong>Globex</strong>',
+    )
+    expect(location(await browser.get('/admin'))).toBe('/mfa?returnTo=%2Fadmin&error=mfa_required')
+    await browser.post('/auth/sms/send', {})
+    const stepUp = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(PAT.phone)!,
+    })
+    const admin = text(await browser.follow(stepUp))
+    expect(admin).toContain(`signed in as <strong>${PAT.email}</strong>`)
+    expect(admin).toContain('globex · <code>organization-')
+  })
+
+  it('refuses an organization the picker did not list, with the library’s message', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const picker = await browser.follow(await browser.discover(PAT.email))
+    const forged = await browser.post('/auth/discovery/select', {
+      organizationId: 'organization-test-00000000-0000-4000-8000-000000000000',
+    })
+    expect(location(forged)).toBe('/login/organizations?error=organization_not_available')
+    const again = await browser.follow(forged)
+    expect(text(again)).toContain(`role="alert">${messageOf.organization_not_available}</p>`)
+    expect(text(again)).toContain('<button>Sign in to Globex</button>')
+    // The login is still there for a listed choice.
+    const chosen = await browser.post('/auth/discovery/select', {
+      organizationId: organizationIdIn(picker, 'Globex'),
+    })
+    expect(location(chosen)).toBe('/admin')
+  })
+
+  it('tells an address that belongs to no organization so, and offers another address', async () => {
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const verified = await browser.discover('nobody@nowhere.test')
+    expect(location(verified)).toBe('/login/organizations')
+    const page = text(await browser.follow(verified))
+    expect(page).toContain('No organization lets this address sign in with an email code.')
+    expect(page).not.toContain('<form')
+    expect(page).toContain('<a href="/login">Use another address</a>')
+  })
+
+  it('labels invited, pending and eligible organizations, and escapes every name', async () => {
+    const hostile = '<script>alert(1)</script> & "Co"'
+    const memberships = [
+      [hostile, 'hostile', 'invited'],
+      ['Initech', 'initech', 'pending'],
+    ] as const
+    for (const [name, slug, status] of memberships) {
+      const { organization_id } = demo.emulator.createOrganization({
+        organization_name: name,
+        organization_slug: slug,
+      })
+      demo.emulator.createMember(organization_id, { email_address: PAT.email, status })
+    }
+    const open = demo.emulator.createOrganization({
+      organization_name: 'Umbrella',
+      organization_slug: 'umbrella',
+      email_jit_provisioning: 'RESTRICTED',
+      email_allowed_domains: ['consult.test'],
+    })
+    demo.emulator.createMember(open.organization_id, { email_address: 'lee@consult.test' })
+
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const page = text(await browser.follow(await browser.discover(PAT.email)))
+    expect(page).toContain('<h2>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</h2>')
+    expect(page).not.toContain('<script>alert')
+    expect(page).toContain('<code>hostile</code> · Invited: signing in accepts the invitation')
+    expect(page).toContain('<code>initech</code> · Member, not signed in yet')
+    expect(page).toContain(
+      '<code>umbrella</code> · Open to your email domain: signing in makes you a member',
+    )
+    expect(page).toMatch(/<code>acme<\/code><\/p>/)
+  })
+
+  it('lists the member’s organizations on the switcher, current one marked; switches to one without MFA at once and back through its SMS step', async () => {
+    const directory = '/v1/b2b/discovery/organizations'
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    const picker = await browser.follow(await browser.discover(PAT.email))
+    await browser.post('/auth/discovery/select', {
+      organizationId: organizationIdIn(picker, 'Acme'),
+    })
+    await browser.post('/auth/sms/verify', { code: demo.emulator.lastCode(PAT.phone)! })
+    const admin = text(await browser.get('/admin'))
+    expect(admin).toContain('<a href="/organizations">Switch organization</a>')
+    // Only the switcher asks Stytch for the list.
+    expect(demo.emulator.calls(directory)).toBe(0)
+
+    const switcher = await browser.get('/organizations')
+    expect(demo.emulator.calls(directory)).toBe(1)
+    expect(text(switcher)).toContain('You are signed in to <strong>Acme</strong>')
+    expect(text(switcher)).toMatch(/<li aria-current="true">\s*<h2>Acme<\/h2>/)
+    expect(text(switcher)).toContain('<form method="post" action="/organizations/switch">')
+    expect(text(switcher)).not.toContain('<button>Switch to Acme</button>')
+
+    const toGlobex = await browser.post('/organizations/switch', {
+      organizationId: organizationIdIn(switcher, 'Globex'),
+    })
+    expect(location(toGlobex)).toBe('/organizations')
+    expect(demo.emulator.outbox({ channel: 'sms' })).toHaveLength(1)
+    const inGlobex = await browser.follow(toGlobex)
+    expect(text(inGlobex)).toContain('You are signed in to <strong>Globex</strong>')
+    expect(text(inGlobex)).toMatch(
+      /<h2>Acme<\/h2>\s*<p class="hint"><code>acme<\/code><\/p>\s*<p>Asks for a second factor: a code by SMS or a code from an authenticator app\.<\/p>/,
+    )
+
+    const toAcme = await browser.post('/organizations/switch', {
+      organizationId: organizationIdIn(inGlobex, 'Acme'),
+    })
+    expect(location(toAcme)).toBe('/mfa')
+    // No session until Acme's second factor: Globex's ended with the switch.
+    expect(location(await browser.get('/organizations'))).toBe('/login?returnTo=%2Forganizations')
+    const mfa = await browser.follow(toAcme)
+    expect(text(mfa)).toContain('We sent a 6-digit code to <strong>+1 ••••••0101</strong>')
+    const back = await browser.post('/auth/sms/verify', {
+      code: demo.emulator.lastCode(PAT.phone)!,
+    })
+    const me = await browser.agent.get('/admin/api/me').set('accept', 'application/json')
+    expect(me.body).toMatchObject({ email: PAT.email, organizationSlug: 'acme' })
+    expect((await browser.follow(back)).status).toBe(200)
+  })
+
+  it('refuses a switch to the current organization, to one not listed, and from another site; a signed-out browser goes to the login form', async () => {
+    const signedOut = new Browser(demo.baseUrl, demo.emulator)
+    expect(location(await signedOut.get('/organizations'))).toBe('/login?returnTo=%2Forganizations')
+    const refused = await signedOut.post('/organizations/switch', { organizationSlug: GLOBEX })
+    expect(location(refused)).toBe('/login?error=not_signed_in')
+
+    const browser = new Browser(demo.baseUrl, demo.emulator)
+    await browser.signInAdmin()
+    const here = await browser.post('/organizations/switch', { organizationSlug: ACME })
+    expect(location(here)).toBe('/organizations?error=already_in_organization')
+    expect(text(await browser.follow(here))).toContain(
+      `role="alert">${messageOf.already_in_organization}</p>`,
+    )
+    // The admin is not a member of Globex: a body naming it changes nothing.
+    const foreign = await browser.post('/organizations/switch', { organizationSlug: GLOBEX })
+    expect(location(foreign)).toBe('/organizations?error=organization_not_available')
+    const crossSite = await browser.agent
+      .post('/organizations/switch')
+      .type('form')
+      .set({ accept: 'text/html', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })
+      .send({ organizationSlug: GLOBEX })
+    expect(location(crossSite)).toBe('/organizations?error=cross_site_request')
+    const me = await browser.agent.get('/admin/api/me').set('accept', 'application/json')
+    expect(me.body).toMatchObject({ email: ADMIN.email, organizationSlug: ACME })
+  })
+
+  it('opens the reports page to a member whose role grants reports.read, and answers others 403, asking Stytch nothing per request', async () => {
+    expect(location(await new Browser(demo.baseUrl, demo.emulator).get('/admin/reports'))).toBe(
+      '/login?returnTo=%2Fadmin%2Freports',
+    )
+    const admin = new Browser(demo.baseUrl, demo.emulator)
+    await admin.signInAdmin()
+    expect(text(await admin.get('/admin'))).toContain('<a href="/admin/reports">Reports</a>')
+    const reports = await admin.get('/admin/reports')
+    expect(reports.status).toBe(200)
+    expect(text(reports)).toContain('<h1>Reports</h1>')
+    expect(text(reports)).toContain('stytch_member, stytch_admin, reports_reader')
+    // The first guarded request fetched the organization's own roles; the next ask nothing.
+    const stytchCalls = demo.emulator.calls()
+    for (let i = 0; i < 3; i++) expect((await admin.get('/admin/reports')).status).toBe(200)
+    expect(demo.emulator.calls()).toBe(stytchCalls)
+
+    const member = new Browser(demo.baseUrl, demo.emulator)
+    await member.passEmailStep(APP_MEMBER.email)
+    await member.post('/auth/totp/verify', { code: demo.emulator.totpCode(APP_MEMBER.email) })
+    const refused = await member.get('/admin/reports')
+    expect(refused.status).toBe(403)
+    expect(text(refused)).toContain('<h1>Not allowed</h1>')
+    expect(text(refused)).toContain(messageOf.forbidden)
   })
 })

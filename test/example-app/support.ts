@@ -14,15 +14,25 @@ import { createKoaApp } from '../../example-app/koa-app.js'
 import { listenOnLoopback } from '../helpers/processes.js'
 import { passEmailStep, passSmsStep } from '../helpers/sign-in.js'
 
-const [admin, newcomer, appMember] = DEMO_MEMBERS
+const [admin, newcomer, appMember, pat] = DEMO_MEMBERS
 /** The demo's member with a phone. */
 export const ADMIN = { email: admin.email, phone: admin.phone }
 /** The demo's member without a phone, and the number the tests enrol for them. */
 export const NEWCOMER = { email: newcomer.email, phone: '+12025550123' } as const
 /** The demo's member with an authenticator app (and recovery codes), no phone. */
 export const APP_MEMBER = { email: appMember.email } as const
+/** The demo's member of two organizations: Acme (MFA required) and Globex (MFA optional). */
+export const PAT = { email: pat.email, phone: pat.phone }
+/** Pat's organizations, by slug. */
+export const ACME = 'acme'
+export const GLOBEX = 'globex'
 /** A valid French mobile number: real, but outside the countries the console enrols. */
 export const FOREIGN_MOBILE = '+33612345678'
+
+/** Another 6-digit code than `code`: a wrong one. */
+export function wrongCode(code: string): string {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+}
 
 /** The options both consoles take: Koa's `trustProxy` is only `true`/`false` or a hop count. */
 export type TestConsoleOptions = ConsoleOptions<boolean | number>
@@ -125,6 +135,15 @@ export function text(res: Response): string {
   return res.text
 }
 
+/** The id of an organization as a page's form names it (`organizationId`), by its name. */
+export function organizationIdIn(page: Response, name: string): string {
+  const id = new RegExp(
+    `name="organizationId" value="([^"]+)">\\s*<button>[^<]* ${name}</button>`,
+  ).exec(page.text)?.[1]
+  expect(id, `a form for ${name}`).toBeDefined()
+  return id ?? ''
+}
+
 /** Where a 303 sends the browser. */
 export function location(res: Response): string {
   expect(res.status, `expected a 303, got ${String(res.status)}: ${res.text}`).toBe(303)
@@ -202,6 +221,16 @@ export class Browser {
     const mfaPage = await this.follow(verified)
     expect(mfaPage.status).toBe(200)
     return mfaPage
+  }
+
+  /**
+   * A login by email alone, asking to land on `/admin`: answers the email code's 303 (to the
+   * organization picker, or, with one organization, to its second factor).
+   */
+  async discover(email: string): Promise<Response> {
+    const sent = await this.post('/auth/discovery/send', { email, returnTo: '/admin' })
+    expect(location(sent)).toBe('/login/code')
+    return this.post('/auth/discovery/verify', { code: this.emulator.lastCode(email)! })
   }
 
   /** Both codes of the admin: answers the SMS step's 303 to `/admin`. */
