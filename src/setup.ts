@@ -6,6 +6,10 @@
 import type { z } from 'zod'
 import { createEngine, type Handler } from './core/engine.js'
 import { readLoginState, type LoginState } from './core/flows/login-state.js'
+import {
+  memberOrganizationsReader,
+  type MemberOrganizations,
+} from './core/flows/member-organizations.js'
 import { factoryOptionsSchema, parseOptions } from './core/options.js'
 import type { AuthRequest } from './core/ports/framework.js'
 import {
@@ -38,8 +42,13 @@ export const untranslated: Translator<AuthRequest, Handler> = {
 
 /** The factories of one configuration, for a framework's request `R` and middleware `M`. */
 export type CoreFactories<R, M> = StepFactories<M> & {
-  /** The login in progress, for rendering the login and MFA pages. */
+  /** The login in progress, for rendering the login, organization picker and MFA pages. */
   loginState(req: R): Promise<LoginState>
+  /**
+   * The signed-in member's organizations, for a switcher (one Stytch call). Rejects with an
+   * `MfaError`: `not_signed_in`, `rate_limited` or a `stytch_*` code.
+   */
+  memberOrganizations(req: R): Promise<MemberOrganizations>
   /**
    * For an admin route (not GET, from this site): removes second factors of a member of the
    * signed-in admin's organization and ends every session of that member, at Stytch and at once
@@ -72,9 +81,11 @@ export function createCore<R, M>(
   const port = createStytchPort(config.stytch, now)
   const engine = createEngine(config, port, config.limits.store ?? memoryLimitStore(), now)
   const resetMemberMfa = memberMfaResetter(engine)
+  const memberOrganizations = memberOrganizationsReader(engine)
   return {
     ...stepFactories(engine, translator.middleware),
     loginState: (req) => readLoginState(engine, translator.toAuthRequest(req)),
+    memberOrganizations: (req) => memberOrganizations(translator.toAuthRequest(req)),
     resetMemberMfa: (req, input) => resetMemberMfa(translator.toAuthRequest(req), input),
   }
 }

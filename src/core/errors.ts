@@ -113,6 +113,24 @@ export const MFA_ERRORS = {
     message: 'You do not have access to this page.',
     doc: 'Signed in with MFA, but the organization, role or permissions do not fit the route.',
   },
+  organization_not_available: {
+    name: 'OrganizationNotAvailable',
+    status: 403,
+    message: 'You cannot enter that organization from here. Choose one from the list.',
+    doc: "The organization chosen is not among those Stytch listed for the member's address.",
+  },
+  already_in_organization: {
+    name: 'AlreadyInOrganization',
+    status: 409,
+    message: 'You are already signed in to this organization.',
+    doc: 'A switch to the organization of the session itself.',
+  },
+  too_many_organizations: {
+    name: 'TooManyOrganizations',
+    status: 409,
+    message: 'Your address belongs to too many organizations to list. Sign in with one by name.',
+    doc: 'Discovery found more organizations than the login cookie can hold.',
+  },
   otp_invalid: {
     name: 'OtpInvalid',
     status: 401,

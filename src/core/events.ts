@@ -36,6 +36,11 @@ export type StytchOperation =
   | 'sessions.revoke_member'
   | 'rbac.policy'
   | 'rbac.organizations.get_org_policy'
+  | 'otps.email.discovery.send'
+  | 'otps.email.discovery.authenticate'
+  | 'discovery.organizations.list'
+  | 'discovery.intermediate_sessions.exchange'
+  | 'sessions.exchange'
 
 /** How a code reached (or was made by) the member: `totp` is an authenticator app. */
 export type CodeChannel = 'email' | 'sms' | 'totp' | 'recovery_code'
@@ -70,6 +75,23 @@ export type MfaEvent =
       readonly factors: readonly ('sms' | 'totp')[]
       /** How many live sessions of the member were revoked. */
       readonly sessionsRevoked: number
+    })
+  /**
+   * The member entered an organization (`organizationId`) chosen after a discovery login
+   * (`via: 'discovery'`) or switched to from a session (`via: 'switch'`). `signedIn` is false
+   * when the organization's second factor comes next.
+   */
+  | (EventBase & {
+      readonly type: 'organization_entered'
+      readonly via: 'discovery' | 'switch'
+      readonly signedIn: boolean
+      /** `via: 'switch'`: the organization of the session that ended here. */
+      readonly fromOrganizationId?: string | undefined
+      /**
+       * `via: 'switch'`: Stytch confirmed the old session's revocation (else it is refused here
+       * and the revoke is tried again, as at logout).
+       */
+      readonly revoked?: boolean | undefined
     })
   | (EventBase & { readonly type: 'mfa_denied'; readonly code: MfaErrorCode })
   | (EventBase & { readonly type: 'request_refused'; readonly code: MfaErrorCode })

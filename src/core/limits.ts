@@ -87,6 +87,7 @@ export class Limits {
   readonly #cookielessEmailAttempts: Counter
   readonly #failures: Counter
   readonly #unverifiedIpMinute: Counter
+  readonly #discoveryChoices: Counter
 
   constructor(config: LimitsConfig, store: LimitStore, secret: string) {
     this.#config = config
@@ -123,6 +124,8 @@ export class Limits {
       config.unverifiedCallsPerIpPerMinute,
       MINUTE,
     )
+    // One point: a discovery login's intermediate session enters one organization, once.
+    this.#discoveryChoices = store.counter('discovery-choices', 1, CHALLENGE_SECONDS)
   }
 
   /** Seconds a member waits between two SMS codes. */
@@ -294,6 +297,28 @@ export class Limits {
     // every wrong code counted (a reset would hand a copied cookie a fresh budget).
     const back = () => giveBack([take]).catch(ignore)
     return { succeeded: back, abandoned: back }
+  }
+
+  /**
+   * Claims a discovery login's intermediate session for the one organization it enters: the
+   * first claim wins, atomically in the store (on every instance that shares it), and any later
+   * one (a copy of the login cookie, a second choice) is refused with `login_required`.
+   * @returns gives the claim back: for a choice Stytch refused, which bound the session to nothing.
+   */
+  async claimDiscovery(intermediateSessionToken: string): Promise<() => Promise<void>> {
+    const take: Take = [
+      this.#discoveryChoices,
+      this.#hash('discovery-ist', intermediateSessionToken),
+    ]
+    try {
+      await this.#takeAll([take], 'login_required')
+    } catch (error) {
+      if (error instanceof MfaError && error.code === 'login_required') {
+        throw new MfaError('login_required', 'This discovery login has entered an organization')
+      }
+      throw error
+    }
+    return () => giveBack([take]).catch(ignore)
   }
 
   /**

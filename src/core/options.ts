@@ -78,6 +78,12 @@ export const mfaOptionsSchema = z.strictObject({
       login: localPath.default('/login'),
       /** The page where the email code is entered. @default '/login/code' */
       emailCode: localPath.default('/login/code'),
+      /**
+       * The organization picker of a discovery login, after `verifyDiscoveryEmailOtp()`: the
+       * page lists `loginState().organizations` and posts the choice to `selectOrganization()`.
+       * @default '/login/organizations'
+       */
+      organizations: localPath.default('/login/organizations'),
       /** The SMS step (enrol, send, enter code). @default '/mfa' */
       mfa: localPath.default('/mfa'),
       /** Where a signed-in member lands when there is no `returnTo`. @default '/' */

@@ -1,15 +1,16 @@
 /**
  * @module The login in progress, sealed in one HttpOnly, SameSite=Strict cookie: after the
  * email is sent (organization and address), then after the email code (Stytch's intermediate
- * session token with the member and organization it belongs to). The SMS step takes ids from
- * here and nowhere else.
+ * session token with the member and organization it belongs to). A discovery login seals the
+ * address without an organization, then the organizations Stytch listed for it. The SMS step
+ * takes ids from here and nowhere else.
  */
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { clearCookie, cookieName, readCookie, setCookie } from './cookies.js'
 import type { Engine } from './engine.js'
 import type { AuthRequest } from './ports/framework.js'
-import type { Sealer } from './seal.js'
+import { MAX_SEALED_LENGTH, type Sealer } from './seal.js'
 import { cookiesAreSecure } from './transport.js'
 
 const emailStage = z.object({
@@ -25,6 +26,38 @@ const emailStage = z.object({
 })
 
 const mfaMethod = z.enum(['sms_otp', 'totp'])
+
+/** The email step of a discovery login: an address, and no organization yet. */
+const discoveryEmailStage = emailStage.omit({ organization: true }).extend({
+  stage: z.literal('discovery_email'),
+})
+
+/**
+ * One organization Stytch listed for the address: what the picker shows, and the only
+ * organizations the choice may name. `name` is left out when the list would not fit the cookie.
+ */
+const discoveredOrganization = z.object({
+  id: z.string().min(1),
+  slug: z.string().min(1),
+  name: z.string().optional(),
+  membership: z.enum(['active', 'pending', 'invited', 'eligible']),
+  /** Entering asks for a second factor first. */
+  mfa: z.boolean(),
+  /** The second factors the organization allows the member. */
+  methods: z.array(z.enum(['sms', 'totp'])),
+})
+
+/**
+ * A discovery login whose email code passed: Stytch's intermediate session proves the address
+ * and belongs to no organization yet; the choice must be one of `organizations`.
+ */
+const discoveryStage = z.object({
+  stage: z.literal('discovery'),
+  intermediateSessionToken: z.string().min(1),
+  email: z.string(),
+  organizations: z.array(discoveredOrganization),
+  returnTo: z.string().optional(),
+})
 
 /**
  * An authenticator app created but not yet confirmed with a code. Its recovery codes wait here,
@@ -63,9 +96,17 @@ const stepUpEnrolmentStage = z.object({
   totpEnrolment,
 })
 
-const pendingSchema = z.discriminatedUnion('stage', [emailStage, mfaStage, stepUpEnrolmentStage])
+const pendingSchema = z.discriminatedUnion('stage', [
+  emailStage,
+  discoveryEmailStage,
+  discoveryStage,
+  mfaStage,
+  stepUpEnrolmentStage,
+])
 
 export type PendingLogin = z.output<typeof pendingSchema>
+export type PendingDiscovery = z.output<typeof discoveryStage>
+export type SealedOrganization = z.output<typeof discoveredOrganization>
 export type PendingMfa = z.output<typeof mfaStage>
 export type TotpEnrolment = z.output<typeof totpEnrolment>
 
@@ -96,6 +137,18 @@ export async function readPendingLogin(
   }
 }
 
+/** The login in progress when it is at `stage`, else `undefined`. */
+export async function readStage<S extends PendingLogin['stage']>(
+  req: AuthRequest,
+  engine: Pick<Engine, 'config' | 'sealer' | 'now'>,
+  stage: S,
+): Promise<Extract<PendingLogin, { stage: S }> | undefined> {
+  const pending = await readPendingLogin(req, engine)
+  return pending.state === 'present' && pending.login.stage === stage
+    ? (pending.login as Extract<PendingLogin, { stage: S }>)
+    : undefined
+}
+
 /** `Set-Cookie` sealing `login` until `expiresAt`. */
 export async function pendingLoginCookie(
   sealer: Sealer,
@@ -105,6 +158,27 @@ export async function pendingLoginCookie(
   now: Date,
 ): Promise<string> {
   const value = await sealer.seal(login, expiresAt)
+  return pendingCookieOf(value, expiresAt, secure, now)
+}
+
+/**
+ * As {@link pendingLoginCookie}, or `undefined` when the sealed login is too long for a cookie
+ * (a login whose size depends on what Stytch answered).
+ */
+export async function pendingLoginCookieIfFits(
+  sealer: Sealer,
+  login: PendingLogin,
+  expiresAt: Date,
+  secure: boolean,
+  now: Date,
+): Promise<string | undefined> {
+  const value = await sealer.seal(login, expiresAt)
+  return value.length > MAX_SEALED_LENGTH
+    ? undefined
+    : pendingCookieOf(value, expiresAt, secure, now)
+}
+
+function pendingCookieOf(value: string, expiresAt: Date, secure: boolean, now: Date): string {
   return setCookie('pending', value, {
     secure,
     sameSite: 'strict',

@@ -6,6 +6,9 @@
 import { hkdfSync } from 'node:crypto'
 import { CompactEncrypt, compactDecrypt } from 'jose'
 
+/** The longest sealed value `open` reads: with its name and attributes, within a 4 KB cookie. */
+export const MAX_SEALED_LENGTH = 3800
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -35,7 +38,7 @@ export function createSealer(secrets: readonly string[], purpose: string): Seale
     },
     async open(value, now) {
       // A JWE compact value is five base64url parts; anything else is not ours.
-      if (value.length > 3800 || !/^[\w-]*(\.[\w-]*){4}$/.test(value)) return undefined
+      if (value.length > MAX_SEALED_LENGTH || !/^[\w-]*(\.[\w-]*){4}$/.test(value)) return undefined
       // base64url lets the last character of a part vary without changing the bytes; a value
       // that is not the canonical encoding was not written by us.
       if (

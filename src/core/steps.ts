@@ -14,6 +14,10 @@ import { enrolTotpHandler } from './flows/enrol-totp.js'
 import { verifyTotpHandler } from './flows/verify-totp.js'
 import { recoverWithCodeHandler } from './flows/recover-with-code.js'
 import { rotateRecoveryCodesHandler } from './flows/rotate-recovery-codes.js'
+import { sendDiscoveryEmailOtpHandler } from './flows/send-discovery-email-otp.js'
+import { verifyDiscoveryEmailOtpHandler } from './flows/verify-discovery-email-otp.js'
+import { selectOrganizationHandler } from './flows/select-organization.js'
+import { switchOrganizationHandler } from './flows/switch-organization.js'
 import {
   handlerOptionsSchema,
   parseOptions,
@@ -38,6 +42,14 @@ export const STEPS = {
   sendEmailOtp: step(handlerOptionsSchema, sendEmailOtpHandler),
   /** `POST` code: signs in, or starts the SMS step (sealed cookie) when MFA is required. */
   verifyEmailOtp: step(handlerOptionsSchema, verifyEmailOtpHandler),
+  /** `POST` email: emails a discovery code (no organization). Answers the same for anyone. */
+  sendDiscoveryEmailOtp: step(handlerOptionsSchema, sendDiscoveryEmailOtpHandler),
+  /** `POST` code: lists the address's organizations (sealed); enters the only one at once. */
+  verifyDiscoveryEmailOtp: step(handlerOptionsSchema, verifyDiscoveryEmailOtpHandler),
+  /** `POST` organizationId or organizationSlug, one of those listed: signs in or starts its MFA. */
+  selectOrganization: step(handlerOptionsSchema, selectOrganizationHandler),
+  /** `POST` organizationId or organizationSlug, signed in: switches, ending the old session. */
+  switchOrganization: step(handlerOptionsSchema, switchOrganizationHandler),
   /** `POST` (phoneNumber when enrolling): sends the SMS code. */
   sendSmsOtp: step(handlerOptionsSchema, sendSmsOtpHandler),
   /** `POST` code: completes MFA and stores the member session. */

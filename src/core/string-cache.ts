@@ -37,13 +37,19 @@ export interface StringCacheOptions {
 export class StringCache<V> {
   readonly #entries = new Map<number, Entry<V>>()
   readonly #capacity: number
-  /** Keys offered once lately, oldest first (with `keepOnSecondSight`). */
-  readonly #offered: Set<number> | undefined
+  /** Keys offered once lately, each with its slot in `#offerOrder` (with `keepOnSecondSight`). */
+  readonly #offered: Map<number, number> | undefined
+  readonly #offerOrder: Int32Array
+  #nextOffer = 0
 
   /** @param capacity entries kept at most; 0 keeps none. */
   constructor(capacity: number, options: StringCacheOptions = {}) {
     this.#capacity = capacity
-    this.#offered = options.keepOnSecondSight === true ? new Set() : undefined
+    const second = options.keepOnSecondSight === true
+    this.#offered = second ? new Map() : undefined
+    // A ring, not the Map's own order: the oldest of a Map that keeps losing its first entries
+    // is found by skipping every deleted slot before it, ~1 µs a request with 10,000 clients.
+    this.#offerOrder = new Int32Array(second ? capacity : 0).fill(-1)
   }
 
   get(text: string): V | undefined {
@@ -56,11 +62,13 @@ export class StringCache<V> {
     const key = keyOf(text)
     const offered = this.#offered
     if (offered !== undefined && !this.#entries.has(key) && !offered.delete(key)) {
-      offered.add(key)
-      if (offered.size > this.#capacity) {
-        const oldest = offered.values().next()
-        if (oldest.done !== true) offered.delete(oldest.value)
-      }
+      const slot = this.#nextOffer
+      const oldest = this.#offerOrder[slot] ?? -1
+      // Unless it was offered again since, into another slot.
+      if (oldest !== -1 && offered.get(oldest) === slot) offered.delete(oldest)
+      this.#offerOrder[slot] = key
+      this.#nextOffer = (slot + 1) % this.#capacity
+      offered.set(key, slot)
       return
     }
     this.#entries.delete(key)

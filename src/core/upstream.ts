@@ -27,7 +27,20 @@ const OPERATION_OF: Readonly<Record<keyof StytchPort, StytchOperation>> = {
   getOrganizationRbacPolicy: 'rbac.organizations.get_org_policy',
   deleteMemberFactor: 'organizations.members.delete_mfa_factor',
   revokeMemberSessions: 'sessions.revoke_member',
+  sendDiscoveryEmailOtp: 'otps.email.discovery.send',
+  authenticateDiscoveryEmailOtp: 'otps.email.discovery.authenticate',
+  listDiscoveredOrganizations: 'discovery.organizations.list',
+  exchangeIntermediateSession: 'discovery.intermediate_sessions.exchange',
+  exchangeSession: 'sessions.exchange',
 }
+
+/** The steps that take an email address as typed. */
+const EMAIL_OPERATIONS: ReadonlySet<StytchOperation> = new Set([
+  'otps.email.login_or_signup',
+  'otps.email.authenticate',
+  'otps.email.discovery.send',
+  'otps.email.discovery.authenticate',
+])
 
 /** Codes that say something is wrong between the library and Stytch, not with the user. */
 const UPSTREAM_CODES: ReadonlySet<MfaErrorCode> = new Set([
@@ -90,8 +103,7 @@ export function upstreamFailure(
     }
   }
   if (!UPSTREAM_CODES.has(error.code)) return undefined
-  const email =
-    operation === 'otps.email.login_or_signup' || operation === 'otps.email.authenticate'
+  const email = EMAIL_OPERATIONS.has(operation)
   // The email steps take the organization and address as typed: Stytch's 4xx there (no such
   // organization, an address it will not email) is the typist's, answered as if sent.
   if (email && refusesInput(error)) return undefined

@@ -91,12 +91,14 @@ export function primaryRequired(
 /**
  * `discovered_organizations`: every organization the address is a member of or may join, in
  * creation order. `signedInTo` is the organization of a session the caller holds (its
- * requirements are met already).
+ * requirements are met already); with a session Stytch lists only `active_member`,
+ * `pending_member` and `invited_member`, the ones `sessions/exchange` can enter.
  */
 export function discoveredOrganizations(state: EmulatorState, email: string, signedInTo?: string) {
   return state.directory.allOrganizations().flatMap((organization) => {
     const membership = membershipOf(state, organization, email)
     if (!membership) return []
+    if (signedInTo !== undefined && !('member' in membership)) return []
     const member = 'member' in membership ? membership.member : undefined
     const inside = organization.organization_id === signedInTo
     const primary = inside ? null : primaryRequired(organization, member)

@@ -74,7 +74,12 @@ export async function enterOrganization(ctx: EmulatorContext, input: EnterInput)
   }
 }
 
-/** Binds the passed IST to the organization and member, or creates one bound to them. */
+/**
+ * Binds the passed IST to the organization and member, or creates one bound to them. An IST
+ * bound already is bound again: Stytch documents that the IST an exchange answers with "can
+ * also be used with the Exchange Intermediate Session endpoint … to join a different
+ * Organization".
+ */
 function bind(
   state: EmulatorState,
   input: EnterInput,
@@ -89,6 +94,7 @@ function bind(
       state.now(),
     )
   }
+  // inferred: it then continues only in the organization it was exchanged into last.
   ist.organization_id = organization.organization_id
   ist.member_id = member.member_id
   ist.primary_factor = factor

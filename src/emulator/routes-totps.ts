@@ -1,4 +1,5 @@
 /** @module Authenticator apps (TOTP), a second factor: create (enrolment) and authenticate. */
+import type * as QrCode from 'qrcode'
 import { mfaCredential } from './credentials.js'
 import { EmulatorApiError, badRequest } from './errors.js'
 import { checkMfaMethodAllowed, hasActiveMfaFactor } from './mfa-policy.js'
@@ -16,11 +17,27 @@ import {
   totpUri,
 } from './state-totps.js'
 
-/** A PNG data URL of the QR code, as Stytch returns it. */
-async function qrCodeDataUrl(text: string): Promise<string> {
-  // Loaded on first use: it is most of the emulator's start-up time otherwise (~90 ms).
-  const { default: QRCode } = await import('qrcode')
-  return QRCode.toDataURL(text)
+type DrawQrCode = (text: string) => Promise<string>
+type QrCodeModule = typeof QrCode
+
+/**
+ * What draws the QR code Stytch returns (a PNG data URL). `qrcode` is an optional peer: apps in
+ * production never load the emulator, and should not install it and its CLI's dependencies.
+ * Loaded on first use: it is most of the emulator's start-up time otherwise (~90 ms).
+ */
+async function qrCodeDrawer(): Promise<DrawQrCode> {
+  let qrcode: QrCodeModule
+  try {
+    qrcode = await import('qrcode')
+  } catch {
+    throw new EmulatorApiError(
+      500,
+      'internal_server_error',
+      '((The emulator draws TOTP QR codes with the `qrcode` package, an optional peer ' +
+        'dependency that did not load: npm install --save-dev qrcode))',
+    )
+  }
+  return (text) => qrcode.default.toDataURL(text)
 }
 
 /** `expiration_minutes` of a pending registration: 5..1440, default 60 (Stytch documents it). */
@@ -58,6 +75,8 @@ export function totpRoutes(ctx: EmulatorContext): Route[] {
         const active = hasActiveMfaFactor(organization, member)
         const credential = await mfaCredential(ctx, input, organization, member, active)
         if (active) checkMayAddFactor(credential)
+        // Before the registration exists: without it, nothing is created.
+        const drawQrCode = await qrCodeDrawer()
         const now = state.now()
         const registration = totps.create(organization, member, now + minutes * 60_000, now)
         // inferred: the issuer and label the QR code names.
@@ -66,7 +85,7 @@ export function totpRoutes(ctx: EmulatorContext): Route[] {
           member_id: member.member_id,
           totp_registration_id: registration.totp_registration_id,
           secret: registration.secret,
-          qr_code: await qrCodeDataUrl(uri),
+          qr_code: await drawQrCode(uri),
           recovery_codes: activeRecoveryCodes(registration),
           member: memberJsonIn(organization, member),
           organization: organizationJson(organization),

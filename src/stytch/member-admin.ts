@@ -1,7 +1,9 @@
 /**
  * @module The admin calls on another member: removing a second factor and ending every session.
  * Each answer is checked to be about the member asked for; the phone number in a delete answer
- * is read only to learn that it is gone.
+ * is read only to learn that it is gone. A delete names the organization, so Stytch finding no
+ * such member there is the admin's refusal (`forbidden`), not a fault of Stytch's, and changes
+ * nothing.
  */
 import { z } from 'zod'
 import type { B2BClient } from 'stytch'
@@ -40,6 +42,9 @@ const memberSessionsSchema = z.object({
 /** Stytch's answer to removing a factor the member does not have: the goal is reached. */
 const ABSENT_FACTOR = new Set(['member_phone_number_not_found', 'totp_not_found'])
 
+/** Stytch's answer for a member id that is not in the organization named by the call. */
+const NOT_IN_ORGANIZATION = new Set(['member_not_found'])
+
 interface Ids {
   readonly memberId: string
   readonly organizationId: string
@@ -75,8 +80,13 @@ export function memberAdminCalls(
             : client.organizations.members.deleteTOTP(ids),
         )
       } catch (error) {
-        if (error instanceof MfaError && ABSENT_FACTOR.has(error.stytchErrorType ?? '')) {
-          return { requestId: error.requestId ?? '', deleted: false }
+        if (!(error instanceof MfaError)) throw error
+        const type = error.stytchErrorType ?? ''
+        if (ABSENT_FACTOR.has(type)) return { requestId: error.requestId ?? '', deleted: false }
+        if (NOT_IN_ORGANIZATION.has(type)) {
+          throw new MfaError('forbidden', 'The member is not in the organization', {
+            requestId: error.requestId,
+          })
         }
         throw error
       }

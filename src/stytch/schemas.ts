@@ -43,11 +43,11 @@ export const requestId = z
 /** An RFC 3339 timestamp (`Z` or an offset, any precision) as a `Date`. */
 export const dateSchema = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
 // Stytch sends `null` or `""` for a date it does not have.
-const optionalDate = z
+export const optionalDate = z
   .union([dateSchema, z.literal(''), z.null()])
   .optional()
   .transform((value) => (value instanceof Date ? value : undefined))
-const optionalText = z
+export const optionalText = z
   .string()
   .nullish()
   .transform((value) => (value === '' || value === null ? undefined : value))
@@ -168,7 +168,7 @@ const isMfaMethod = (value: string | undefined): value is MfaMethod =>
   MFA_METHODS.includes(value as MfaMethod)
 
 /** The MFA fields of the `member` in an answer; all optional, as older answers lack them. */
-const mfaMemberSchema = z.object({
+export const mfaMemberSchema = z.object({
   mfa_phone_number: optionalText,
   totp_registration_id: optionalText,
   default_mfa_method: optionalText,
@@ -176,7 +176,7 @@ const mfaMemberSchema = z.object({
 })
 
 /** The MFA fields of the `organization` in an answer. */
-const mfaOrganizationSchema = z.object({
+export const mfaOrganizationSchema = z.object({
   mfa_methods: optionalText,
   allowed_mfa_methods: z.array(z.string()).nullish(),
 })
@@ -186,7 +186,7 @@ const mfaOrganizationSchema = z.object({
  * except for a breakglass member (Stytch exempts those); an answer without the organization
  * offers both, and Stytch still refuses what it does not allow.
  */
-function mfaOptionsOf(
+export function mfaOptionsOf(
   member: z.output<typeof mfaMemberSchema> | null | undefined,
   organization: z.output<typeof mfaOrganizationSchema> | null | undefined,
   options: { readonly totp_registration_id?: string | undefined } | null | undefined,
@@ -336,11 +336,15 @@ export function parseResponse<T>(schema: z.ZodType<T>, body: unknown, what: stri
 }
 
 /**
- * Reads an `otps/email/authenticate` body. An intermediate session without an expiry from
- * Stytch gets `now` + 10 minutes.
+ * Reads an `otps/email/authenticate` body (or an exchange's, `what`). An intermediate session
+ * without an expiry from Stytch gets `now` + 10 minutes.
  */
-export function parsePrimaryAuth(body: unknown, now: Date): PrimaryAuthResult {
-  const result = parseResponse(primaryAuthSchema, body, 'otps.email.authenticate')
+export function parsePrimaryAuth(
+  body: unknown,
+  now: Date,
+  what = 'otps.email.authenticate',
+): PrimaryAuthResult {
+  const result = parseResponse(primaryAuthSchema, body, what)
   if (result.kind !== 'mfa_required') return result
   const expiresAt =
     result.intermediateSessionExpiresAt ?? new Date(now.getTime() + DEFAULT_IST_LIFETIME_MS)

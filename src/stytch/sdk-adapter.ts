@@ -10,16 +10,17 @@ import {
 } from 'jose'
 import { B2BClient } from 'stytch'
 import { MfaError } from '../core/errors.js'
+import { checked, credentialField, sessionField } from './credentials.js'
 import { createDeadlineAgent, withDeadline } from './deadline.js'
+import { discoveryCalls } from './discovery-calls.js'
 import { isClientErrorLike, toMfaError } from './map-error.js'
 import { memberAdminCalls } from './member-admin.js'
-import type { MemberSession, MfaCredential, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
+import type { MemberSession, StytchPort, VerifiedJwt } from '../core/ports/stytch.js'
 import { createClaimsOf } from './jwt-claims.js'
 import { organizationRbacPolicySchema, rbacPolicySchema } from './rbac-schemas.js'
 import { STYTCH_LIVE_URL, STYTCH_TEST_URL, type StytchConfig } from './options.js'
 import {
   getMemberSchema,
-  intermediateSessionTokenSchema,
   memberSessionSchema,
   parsePrimaryAuth,
   parseResponse,
@@ -29,37 +30,8 @@ import {
   sendSmsOtpSchema,
   sessionGrantSchema,
   sessionJwtSchema,
-  sessionTokenSchema,
   totpRegistrationSchema,
 } from './schemas.js'
-
-type CredentialField =
-  { intermediate_session_token: string } | { session_token: string } | { session_jwt: string }
-
-/**
- * The snake_case field for a credential, after a local sanity check: a token that could never
- * be Stytch's (empty, not cookie-safe, oversized) is refused without a network call.
- */
-function credentialField(credential: MfaCredential): CredentialField {
-  const { kind, token } = credential
-  switch (kind) {
-    case 'intermediate_session_token':
-      if (!intermediateSessionTokenSchema.safeParse(token).success) {
-        throw new MfaError('login_required', 'The intermediate session token is malformed')
-      }
-      return { intermediate_session_token: token }
-    case 'session_token':
-      return { session_token: checked(sessionTokenSchema, token, 'session token') }
-    case 'session_jwt':
-      return { session_jwt: checked(sessionJwtSchema, token, 'session JWT') }
-  }
-}
-
-/** A session credential that could be Stytch's, or `not_signed_in` without a network call. */
-function checked(schema: typeof sessionTokenSchema, token: string, what: string): string {
-  if (schema.safeParse(token).success) return token
-  throw new MfaError('not_signed_in', `The ${what} is malformed`)
-}
 
 /**
  * The cheap, local part of JWT verification, before any JWKS fetch: Stytch signs RS256 with a
@@ -298,19 +270,7 @@ export function createStytchPort(
     },
 
     async authenticateSession(input) {
-      // Checked at runtime too: JavaScript callers can pass neither credential.
-      const token: unknown = input.sessionToken
-      const jwt: unknown = input.sessionJwt
-      const credential =
-        typeof token === 'string'
-          ? { session_token: checked(sessionTokenSchema, token, 'session token') }
-          : {
-              session_jwt: checked(
-                sessionJwtSchema,
-                typeof jwt === 'string' ? jwt : '',
-                'session JWT',
-              ),
-            }
+      const credential = sessionField(input)
       // No `session_duration_minutes`: checking a session must not extend it.
       const body = await call('sessions.authenticate', () =>
         client.sessions.authenticate(credential),
@@ -431,5 +391,6 @@ export function createStytchPort(
     },
 
     ...memberAdminCalls(client, call),
+    ...discoveryCalls(client, call, now),
   }
 }

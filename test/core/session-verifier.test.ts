@@ -68,6 +68,11 @@ function fakePort(overrides: Partial<StytchPort>): StytchPort {
     rotateRecoveryCodes: refuse,
     deleteMemberFactor: refuse,
     revokeMemberSessions: refuse,
+    sendDiscoveryEmailOtp: refuse,
+    authenticateDiscoveryEmailOtp: refuse,
+    listDiscoveredOrganizations: refuse,
+    exchangeIntermediateSession: refuse,
+    exchangeSession: refuse,
     ...overrides,
   }
 }

@@ -57,5 +57,14 @@ describe('StringCache', () => {
         undefined,
       ])
     })
+
+    it('keeps each of as many strings taking turns as it has room for, from their second turn', () => {
+      const cache = new StringCache<number>(3, { keepOnSecondSight: true })
+      const strings = ['a', 'b', 'c']
+      for (let round = 0; round < 2; round += 1) {
+        for (const [index, text] of strings.entries()) cache.set(text, index)
+      }
+      expect(strings.map((text) => cache.get(text))).toEqual([0, 1, 2])
+    })
   })
 })

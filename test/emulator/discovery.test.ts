@@ -158,6 +158,29 @@ describe('POST /v1/b2b/discovery/organizations', () => {
     expect(listed.organization_id_hint).toBeNull()
   })
 
+  it('lists for a session only memberships and invitations, not an organization its domain may join', async () => {
+    const { session_token: token } = await signInByEmail(harness, ORGS.south, ADA.email)
+    const bySession = await harness.client.discovery.organizations.list({ session_token: token })
+    expect(
+      bySession.discovered_organizations.map((o) => [
+        o.organization?.organization_slug,
+        o.membership?.type,
+      ]),
+    ).toEqual([
+      [ORGS.north, 'active_member'],
+      [ORGS.south, 'active_member'],
+      [ORGS.east, 'invited_member'],
+      [ORGS.gate, 'active_member'],
+    ])
+    const { intermediate_session_token: ist } = await discoverWithSdk(harness, ADA.email)
+    const byIst = await harness.client.discovery.organizations.list({
+      intermediate_session_token: ist,
+    })
+    expect(byIst.discovered_organizations.map((o) => o.membership?.type)).toContain(
+      'eligible_to_join_by_email_domain',
+    )
+  })
+
   it('refuses an expired IST (404) and an IST next to a session (400)', async () => {
     const { intermediate_session_token: ist } = await discoverWithSdk(harness, ADA.email)
     const { session_token: token } = await signInByEmail(harness, ORGS.south, ADA.email)
@@ -246,6 +269,26 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange', () => {
         'email_otp',
         'otp',
       ])
+    })
+
+    it('exchanged again into another organization, continues only there', async () => {
+      const { intermediate_session_token: ist } = await discoverWithSdk(harness, ADA.email)
+      const north = await exchange(ist, ORGS.north)
+      const gate = await exchange(ist, ORGS.gate)
+      expect(gate).toMatchObject({
+        member_authenticated: false,
+        intermediate_session_token: ist,
+        primary_required: { allowed_auth_methods: ['sso'] },
+      })
+      const listed = await harness.client.discovery.organizations.list({
+        intermediate_session_token: ist,
+      })
+      expect(listed.organization_id_hint).toBe(gate.organization.organization_id)
+      const error = await stytchError(smsStepWithSdk(harness, north))
+      expect(error).toMatchObject({
+        status_code: 400,
+        error_type: 'invalid_intermediate_session_token_for_organization',
+      })
     })
 
     it('still exchanges into another organization, whose session uses the IST up', async () => {

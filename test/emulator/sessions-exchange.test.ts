@@ -80,6 +80,31 @@ describe('POST /v1/b2b/sessions/exchange', () => {
       ])
     })
 
+    it('hands out an IST that the discovery exchange takes into yet another organization', async () => {
+      const south = await signInByEmail(harness, ORGS.south, ADA.email)
+      const pending = await exchange({
+        session_token: south.session_token,
+        organization_id: ORGS.north,
+      })
+      const exchanged = {
+        intermediate_session_token: pending.intermediate_session_token,
+        organization_id: ORGS.west,
+      }
+      const west = await harness.client.discovery.intermediateSessions.exchange(exchanged)
+      expect(west).toMatchObject({
+        ...SIGNED_IN,
+        organization: { organization_slug: ORGS.west },
+        member: { email_address: ADA.email, status: 'active' },
+      })
+      const reused = await stytchError(
+        harness.client.discovery.intermediateSessions.exchange(exchanged),
+      )
+      expect(reused).toMatchObject({
+        status_code: 404,
+        error_type: 'intermediate_session_not_found',
+      })
+    })
+
     it('asks for MFA again even when the session did MFA in its own organization', async () => {
       const north = await signInToNorth(harness)
       const { member_id: memberId } = await harness.client.organizations.members.get({

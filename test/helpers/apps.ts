@@ -127,8 +127,15 @@ function buildExpress(factory: typeof express, emulator: Emulator, spec: AppSpec
   app.post('/auth/recovery/verify', mfa.recoverWithCode())
   app.post('/auth/recovery/rotate', mfa.rotateRecoveryCodes())
   app.post('/auth/logout', mfa.logout())
+  app.post('/auth/discovery/send', mfa.sendDiscoveryEmailOtp())
+  app.post('/auth/discovery/verify', mfa.verifyDiscoveryEmailOtp())
+  app.post('/auth/discovery/select', mfa.selectOrganization())
+  app.post('/auth/organizations/switch', mfa.switchOrganization())
   app.get('/login-state', (req, res, next) => {
     mfa.loginState(req).then((state) => res.json(state), next)
+  })
+  app.get('/organizations', (req, res, next) => {
+    mfa.memberOrganizations(req).then((list) => res.json(list), next)
   })
   app.post('/admin/members/:memberId/reset-mfa', (req, res, next) => {
     mfa
@@ -166,8 +173,15 @@ function buildKoa(KoaApp: typeof Koa, emulator: Emulator, spec: AppSpec = {}): T
   router.post('/auth/recovery/verify', mfa.recoverWithCode())
   router.post('/auth/recovery/rotate', mfa.rotateRecoveryCodes())
   router.post('/auth/logout', mfa.logout())
+  router.post('/auth/discovery/send', mfa.sendDiscoveryEmailOtp())
+  router.post('/auth/discovery/verify', mfa.verifyDiscoveryEmailOtp())
+  router.post('/auth/discovery/select', mfa.selectOrganization())
+  router.post('/auth/organizations/switch', mfa.switchOrganization())
   router.get('/login-state', async (ctx) => {
     ctx.body = await mfa.loginState(ctx)
+  })
+  router.get('/organizations', async (ctx) => {
+    ctx.body = await mfa.memberOrganizations(ctx)
   })
   router.post('/admin/members/:memberId/reset-mfa', async (ctx) => {
     ctx.body = await mfa.resetMemberMfa(ctx, {

@@ -1,9 +1,9 @@
 /** One emulator per test file, seeded, reset before each test. */
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { seed } from './seed.js'
+import { startEmulator, type Emulator, type EmulatorSeed } from '../../src/emulator/index.js'
+import { seed as librarySeed } from './seed.js'
 
-export function useEmulator(): { readonly current: Emulator } {
+export function useEmulator(seed: EmulatorSeed = librarySeed): { readonly current: Emulator } {
   const holder: { current: Emulator } = { current: undefined as unknown as Emulator }
   beforeAll(async () => {
     // The SDK warns once per client about a custom base URL; that is expected here.

@@ -75,6 +75,26 @@ describe.each(frameworks)('resetMemberMfa() on $name', (framework) => {
     expect(app.events.some((event) => event.type === 'member_mfa_reset')).toBe(false)
   })
 
+  it('counts a member of another organization as a refusal, not as a Stytch failure', async () => {
+    const logged: string[] = []
+    const logger = {
+      warn: (line: string) => logged.push(line),
+      error: (line: string) => logged.push(line),
+    }
+    const app = framework.build(emulator.current, { options: { logger } })
+    const far = emulator.current.createMember('beta', {
+      email_address: FAR.email,
+      mfa_phone_number: FAR.phone,
+    })
+    const admin = await signIn(app, emulator.current, ADMIN)
+    expect((await reset(admin, far.member_id)).status).toBe(403)
+    expect(app.events).toContainEqual(
+      expect.objectContaining({ type: 'mfa_denied', code: 'forbidden' }),
+    )
+    expect(app.events.filter((event) => event.type === 'upstream_failed')).toEqual([])
+    expect(logged).toEqual([])
+  })
+
   it('refuses a member without an admin role with 403', async () => {
     const app = framework.build(emulator.current)
     const [admin, member] = await signInBoth(app, emulator.current)

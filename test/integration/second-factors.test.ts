@@ -120,6 +120,8 @@ describe.each(frameworks)('second factors on $name', (framework) => {
       expect((await client.get('/admin/totp')).status).toBe(403)
       const created = await client.post('/auth/totp/enrol', {})
       expect(created.status).toBe(200)
+      const state = (await client.get('/login-state')).body
+      expect(state).toMatchObject({ stage: 'none', totpSecret: created.body.secret })
       const confirmed = await client.post('/auth/totp/verify', {
         code: emulator.totpCode(GAMMA.phone.email, GAMMA.slug),
       })
@@ -127,6 +129,27 @@ describe.each(frameworks)('second factors on $name', (framework) => {
       expect(confirmed.body.recoveryCodes).toHaveLength(10)
       expect(client.jar.get(PENDING)).toBeUndefined()
       expect((await client.get('/admin/totp')).status).toBe(200)
+    })
+
+    it("shows a signed-in member's pending app secret to that session only, not beside a copied cookie", async () => {
+      const app = framework.build(emulator, TOTP_ONLY)
+      const owner = await emailStep(app, GAMMA.phone, GAMMA.slug)
+      const code = emulator.lastCode(GAMMA.phone.phone) ?? ''
+      expect((await owner.post('/auth/sms/verify', { code })).status).toBe(200)
+      expect((await owner.post('/auth/totp/enrol', {})).status).toBe(200)
+      const pending = owner.jar.get(PENDING) ?? ''
+      expect(pending).not.toBe('')
+
+      // Another signed-in member, and a stranger without a session, holding the copied cookie.
+      const other = await emailStep(app, GAMMA.app, GAMMA.slug)
+      const otherCode = emulator.totpCode(GAMMA.app.email, GAMMA.slug)
+      expect((await other.post('/auth/totp/verify', { code: otherCode })).status).toBe(200)
+      other.jar.set(PENDING, pending)
+      expect((await other.get('/login-state')).body.totpSecret).toBeUndefined()
+      const stranger = await emailStep(app, GAMMA.fresh, GAMMA.slug)
+      stranger.jar.set(PENDING, pending)
+      expect((await stranger.get('/login-state')).body.totpSecret).toBeUndefined()
+      expect((await owner.get('/login-state')).body.totpSecret).toMatch(/^[A-Z2-7]{16,}$/)
     })
 
     it('refuses a wrong code as otp_invalid and a replayed one too, and stores no session', async () => {

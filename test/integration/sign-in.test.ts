@@ -81,6 +81,10 @@ describe.each(frameworks)('the sign-in flow on $name', (framework) => {
           smsSent: true,
           phoneNumber: '+1 ••••••0100',
           needsPhone: false,
+          methods: ['sms', 'totp'],
+          enrolled: ['sms'],
+          defaultMethod: 'sms',
+          needsEnrolment: false,
         })
         expect(client.jar.get('__Host-stytch_session')).toBeUndefined()
         expect(client.jar.get('__Host-stytch_session_jwt')).toBeUndefined()

@@ -1,18 +1,38 @@
 /**
- * @module What the app's pages need to show the login in progress: which step, which second
- * factors the organization allows and the member has, whether a code was sent and to which
- * (masked) phone, whether a factor must be enrolled first. No secrets but the member's own
- * authenticator secret while an enrolment waits for its first code.
+ * @module What the app's pages need to show the login in progress: which step, the
+ * organizations a discovery login may enter, which second factors the organization allows and
+ * the member has, whether a code was sent and to which (masked) phone, whether a factor must be
+ * enrolled first. No secrets but the member's own authenticator secret while an enrolment waits
+ * for its first code.
  */
 import type { Engine } from '../engine.js'
+import { MfaError } from '../errors.js'
 import { allowedMethods, defaultMethod, enrolledMethods, type LoginMethod } from '../mfa-methods.js'
 import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin } from '../pending-login.js'
+import { sealedEnrolment } from './enrol-totp.js'
+import { resolveMfaTarget } from './mfa-target.js'
+import { choiceOf, type OrganizationChoice } from './organization-choice.js'
 
 /** The login in progress, for rendering pages. */
 export interface LoginState {
-  /** `none`: no login in progress; `email`: code emailed; `mfa`: the second-factor step. */
-  readonly stage: 'none' | 'email' | 'mfa'
+  /**
+   * `none`: no login in progress; `email`: code emailed; `organizations`: a discovery login
+   * waits for the member to pick an organization; `mfa`: the second-factor step.
+   */
+  readonly stage: 'none' | 'email' | 'organizations' | 'mfa'
+  /**
+   * The login is a discovery login (no organization named yet): at stage `email` the code goes
+   * to `verifyDiscoveryEmailOtp()`, not `verifyEmailOtp()`; at stage `organizations` the choice
+   * goes to `selectOrganization()`.
+   */
+  readonly discovery: boolean
+  /**
+   * Stage `organizations`: the organizations Stytch listed for the address, in its order, the
+   * only ones `selectOrganization()` enters. Empty otherwise, or when the address may enter
+   * none.
+   */
+  readonly organizations: readonly OrganizationChoice[]
   /** The second factors the organization allows this member: `sms`, `totp`. */
   readonly methods: readonly LoginMethod[]
   /** Those of them the member has: a phone on file, an authenticator app. */
@@ -26,7 +46,8 @@ export interface LoginState {
   readonly needsEnrolment: boolean
   /**
    * An authenticator app created by `enrolTotp()` and waiting for its first code: its base32
-   * secret, for a page that draws the QR code itself. Show it to this member only.
+   * secret, for a page that draws the QR code itself. Show it to this member only. Also at
+   * stage `none`, for a signed-in member adding an app: only to the session that asked for it.
    */
   readonly totpSecret: string | undefined
   /** The masked phone the SMS goes to, e.g. `+1 ••••••0123`. */
@@ -48,6 +69,8 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
   const pending = await readPendingLogin(req, engine)
   const empty = {
     stage: 'none',
+    discovery: false,
+    organizations: [],
     methods: [],
     enrolled: [],
     defaultMethod: undefined,
@@ -62,13 +85,26 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
   } as const
   if (pending.state !== 'present') return empty
   const { login, expiresAt } = pending
-  // A signed-in member's enrolment is no login: its secret was answered to the enrol call.
-  if (login.stage === 'totp_enrolment') return empty
+  // A signed-in member's enrolment is no login, and its secret is only for the session it is
+  // bound to: a copy of this cookie beside another session (or none) shows nothing.
+  if (login.stage === 'totp_enrolment') {
+    const secret = (await signedInEnrolment(engine, req))?.secret
+    return secret === undefined ? empty : { ...empty, totpSecret: secret, expiresAt }
+  }
   if (login.stage === 'email') return { ...empty, stage: 'email', expiresAt }
+  if (login.stage === 'discovery_email') {
+    return { ...empty, stage: 'email', discovery: true, expiresAt }
+  }
+  if (login.stage === 'discovery') {
+    const organizations = login.organizations.map(choiceOf)
+    return { ...empty, stage: 'organizations', discovery: true, organizations, expiresAt }
+  }
   const methods = allowedMethods(login)
   const enrolled = enrolledMethods(login)
   return {
     stage: 'mfa',
+    discovery: false,
+    organizations: [],
     methods,
     enrolled,
     defaultMethod: defaultMethod(login),
@@ -83,5 +119,16 @@ export async function readLoginState(engine: Engine, req: AuthRequest): Promise<
     needsPhone: !login.hasPhone && methods.includes('sms'),
     enrollmentAllowed,
     expiresAt,
+  }
+}
+
+/** The app a signed-in member is adding, if this request's session is the one that asked. */
+async function signedInEnrolment(engine: Engine, req: AuthRequest) {
+  try {
+    return await sealedEnrolment(engine, req, await resolveMfaTarget(engine, req))
+  } catch (error) {
+    // No session, or one that no longer verifies: a page to render all the same, without it.
+    if (error instanceof MfaError) return undefined
+    throw error
   }
 }

@@ -38,8 +38,28 @@ async function liveSession(engine: Engine, req: AuthRequest): Promise<KnownSessi
   }
 }
 
+/**
+ * Ends a verified session: refused by its id from now on (on every instance, with a revocation
+ * store), and revoked at Stytch, or tried again until Stytch confirms.
+ * @returns whether Stytch confirmed the revocation.
+ */
+export async function endSession(
+  engine: Pick<Engine, 'port' | 'revocations' | 'revokeRetries'>,
+  session: KnownSession,
+): Promise<boolean> {
+  const { memberSessionId } = session
+  await engine.revocations.revoke(memberSessionId, session.expiresAtMs + TOLERANCE_MS)
+  try {
+    await engine.port.revokeSession({ memberSessionId })
+    return true
+  } catch {
+    engine.revokeRetries.schedule(session)
+    return false
+  }
+}
+
 export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
-  const { config, port, revocations, revokeRetries, emit } = engine
+  const { config, emit } = engine
   return (req) =>
     runFlow(
       engine,
@@ -47,17 +67,7 @@ export function logoutHandler(engine: Engine, options: HandlerConfig): Handler {
       { respondWith: options.respondWith, page: config.paths.afterLogout, body: emptyBody },
       async ({ reply, redirect, secure }) => {
         const session = await liveSession(engine, req)
-        let revoked = false
-        if (session !== undefined) {
-          const { memberSessionId } = session
-          await revocations.revoke(memberSessionId, session.expiresAtMs + TOLERANCE_MS)
-          try {
-            await port.revokeSession({ memberSessionId })
-            revoked = true
-          } catch {
-            revokeRetries.schedule(session)
-          }
-        }
+        const revoked = session !== undefined && (await endSession(engine, session))
         await clearSessionTokens(req, config, reply, { regenerate: true })
         reply.cookie(clearPendingLogin(secure))
         reply.header('clear-site-data', '"cookies"')

@@ -4,12 +4,11 @@
  * from the body or the query.
  */
 import type { Engine } from '../engine.js'
-import { MfaError } from '../errors.js'
 import type { AuthRequest } from '../ports/framework.js'
 import { readPendingLogin, type PendingMfa } from '../pending-login.js'
-import { readSessionTokens } from '../session-store.js'
 import type { MemberSession, MfaCredential } from '../ports/stytch.js'
 import { memberSessionOf } from '../verified-sessions.js'
+import { signedInSession } from './signed-in.js'
 
 export type MfaTarget =
   | {
@@ -41,19 +40,8 @@ export async function resolveMfaTarget(engine: Engine, req: AuthRequest): Promis
       pendingExpiresAt: pending.expiresAt,
     }
   }
-  const stored = readSessionTokens(req, engine.config)
-  if (stored.state !== 'present') {
-    throw new MfaError('login_required', 'No login in progress and no member session')
-  }
-  const { session } = await engine.verifier.verify(stored.tokens, {
-    checkWithStytch: false,
-    ip: req.ip,
-  })
-  const { sessionToken, sessionJwt } = stored.tokens
-  const credential: MfaCredential =
-    sessionToken !== undefined
-      ? { kind: 'session_token', token: sessionToken }
-      : { kind: 'session_jwt', token: sessionJwt ?? '' }
+  // Without either, the login is what must start again.
+  const { session, credential } = await signedInSession(engine, req, 'login_required')
   return {
     via: 'step_up',
     memberId: session.memberId,

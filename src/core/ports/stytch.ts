@@ -100,7 +100,7 @@ export interface MfaOptions {
   readonly defaultMethod: MfaMethod | undefined
 }
 
-/** Result of a primary authentication (email OTP). */
+/** Result of a primary authentication (email OTP), or of entering an organization (exchange). */
 export type PrimaryAuthResult =
   | ({ readonly kind: 'authenticated' } & SessionGrant)
   | {
@@ -312,6 +312,75 @@ export interface RevokedMemberSessions {
 }
 
 /**
+ * How an email address relates to an organization discovery found: a member (`active`), a
+ * member created but not signed in yet (`pending`), invited (`invited`), or not a member but
+ * allowed to join (`eligible`, by its email domain or OAuth tenant).
+ */
+export type Membership = 'active' | 'pending' | 'invited' | 'eligible'
+
+/**
+ * One organization an email address may enter (`discovered_organizations[]`). Organizations that
+ * ask for another primary method first (`primary_required`: SSO, a password…) and memberships of
+ * a kind this library does not know are left out by the adapter: an email code cannot enter them.
+ */
+export interface DiscoveredOrganization {
+  readonly organizationId: string
+  readonly organizationSlug: string
+  readonly organizationName: string
+  readonly membership: Membership
+  /** Entering asks for a second factor first (`mfa_required`). */
+  readonly mfaRequired: boolean
+  /** The second factors the organization lets this member use (`sms_otp`, `totp`). */
+  readonly mfaMethods: readonly MfaMethod[]
+}
+
+export interface SendDiscoveryEmailOtpInput {
+  readonly emailAddress: string
+  readonly locale?: string | undefined
+}
+
+export interface AuthenticateDiscoveryEmailOtpInput {
+  readonly emailAddress: string
+  readonly code: string
+}
+
+/** The organizations an address may enter, and what proves the address for now. */
+export interface DiscoveryResult {
+  readonly requestId: string
+  /** An intermediate session bound to no organization yet: it proves the email address only. */
+  readonly intermediateSessionToken: string
+  /** From `intermediate_session_token_expires_at` when given, else now + 10 minutes. */
+  readonly intermediateSessionExpiresAt: Date
+  readonly organizations: readonly DiscoveredOrganization[]
+}
+
+export interface ListDiscoveredOrganizationsInput {
+  /** A member session (the organizations it may switch to) or a discovery IST. */
+  readonly credential: MfaCredential
+}
+
+export interface DiscoveredOrganizations {
+  readonly requestId: string
+  readonly organizations: readonly DiscoveredOrganization[]
+}
+
+export interface ExchangeIntermediateSessionInput {
+  readonly intermediateSessionToken: string
+  /** The organization's id, as discovery listed it. */
+  readonly organizationId: string
+  readonly sessionDurationMinutes: number
+  readonly locale?: string | undefined
+}
+
+export interface ExchangeSessionInput {
+  /** The organization's id, as `listDiscoveredOrganizations` listed it. */
+  readonly organizationId: string
+  readonly credential: SessionCredential
+  readonly sessionDurationMinutes: number
+  readonly locale?: string | undefined
+}
+
+/**
  * The calls the flows make to Stytch. Implementations give every call a real deadline and
  * reject with `MfaError` only.
  */
@@ -356,7 +425,8 @@ export interface StytchPort {
   rotateRecoveryCodes(input: GetMemberInput): Promise<RecoveryCodes>
   /**
    * `organizations.members.deleteMFAPhoneNumber` or `.deleteTOTP`. Stytch leaves the member's
-   * sessions alive: revoking them is the caller's part.
+   * sessions alive: revoking them is the caller's part. Rejects with `forbidden` when the member
+   * is not in `organizationId`.
    */
   deleteMemberFactor(input: DeleteMemberFactorInput): Promise<DeletedMemberFactor>
   /**
@@ -365,6 +435,21 @@ export interface StytchPort {
    * refused locally too.
    */
   revokeMemberSessions(input: GetMemberInput): Promise<RevokedMemberSessions>
+  /** `POST /v1/b2b/otps/email/discovery/send`: a code for an address, for no organization. */
+  sendDiscoveryEmailOtp(input: SendDiscoveryEmailOtpInput): Promise<{ readonly requestId: string }>
+  /** `POST /v1/b2b/otps/email/discovery/authenticate`. */
+  authenticateDiscoveryEmailOtp(input: AuthenticateDiscoveryEmailOtpInput): Promise<DiscoveryResult>
+  /** `POST /v1/b2b/discovery/organizations` (`discovery.organizations.list`). */
+  listDiscoveredOrganizations(
+    input: ListDiscoveredOrganizationsInput,
+  ): Promise<DiscoveredOrganizations>
+  /**
+   * `POST /v1/b2b/discovery/intermediate_sessions/exchange`: a session in the organization, or
+   * its MFA step. Rejects with `stytch_bad_response` when Stytch answers for another organization.
+   */
+  exchangeIntermediateSession(input: ExchangeIntermediateSessionInput): Promise<PrimaryAuthResult>
+  /** `POST /v1/b2b/sessions/exchange`; checked like `exchangeIntermediateSession`. */
+  exchangeSession(input: ExchangeSessionInput): Promise<PrimaryAuthResult>
 }
 
 /**

@@ -4,6 +4,7 @@ import { bypassCases } from './a-bypass.js'
 import { tenantCases } from './a-tenant.js'
 import { permissionCases } from './a-permission.js'
 import { adminResetCases } from './a-admin-reset.js'
+import { discoveryCases } from './a-discovery.js'
 import { cookieCases } from './b-cookies.js'
 import { revocationCases } from './c-revocation.js'
 import { sessionCases } from './c-session-lifecycle.js'
@@ -26,6 +27,7 @@ export const allCases: readonly SecurityCase[] = [
   ...tenantCases,
   ...permissionCases,
   ...adminResetCases,
+  ...discoveryCases,
   ...cookieCases,
   ...sessionCases,
   ...revocationCases,

@@ -30,6 +30,10 @@ export const FLOW_ROUTES = [
   '/auth/sms/send',
   '/auth/sms/verify',
   '/auth/logout',
+  '/auth/discovery/send',
+  '/auth/discovery/verify',
+  '/auth/discovery/select',
+  '/auth/organizations/switch',
 ] as const
 
 export const UPSTREAM = {

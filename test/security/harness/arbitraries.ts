@@ -16,6 +16,9 @@ const KEYS = [
   'organization',
   'returnTo',
   'phoneNumber',
+  'recoveryCode',
+  'organizationId',
+  'organizationSlug',
   'member_id',
   'memberId',
   'organization_id',
@@ -110,6 +113,11 @@ export const fields = {
   code: codeLike,
   returnTo: fc.oneof(fc.webUrl(), fc.webPath(), fc.string({ maxLength: 60 })),
   phoneNumber: fc.oneof(fc.stringMatching(/^\+[0-9]{6,17}$/), fc.string({ maxLength: 20 })),
+  recoveryCode: fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/),
+    codeLike,
+    fc.string({ maxLength: 20 }),
+  ),
 }
 
 export type Encoding = 'json' | 'form' | 'parsed' | 'garbage' | 'text' | 'none'
