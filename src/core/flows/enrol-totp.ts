@@ -8,7 +8,6 @@ import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { MfaError } from '../errors.js'
-import { assertMethodAllowed } from '../mfa-methods.js'
 import type { HandlerConfig } from '../options.js'
 import {
   pendingLoginCookie,
@@ -47,9 +46,8 @@ export function enrolTotpHandler(engine: Engine, options: HandlerConfig): Handle
       req,
       { respondWith: options.respondWith, page: config.paths.mfa, body: z.object({}) },
       async ({ reply, redirect, secure }) => {
-        const target = await resolveMfaTarget(engine, req)
+        const target = await resolveMfaTarget(engine, req, 'totp')
         if (target.via === 'login') {
-          assertMethodAllowed(target.pending, 'totp')
           // Stytch wants a session carrying the factor to add another: an IST is not enough.
           if (target.pending.hasTotp === true) throw new MfaError('totp_already_enrolled')
         }

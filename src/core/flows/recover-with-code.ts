@@ -7,7 +7,6 @@ import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { recoveryCodeField } from '../fields.js'
-import { assertMethodAllowed } from '../mfa-methods.js'
 import type { HandlerConfig } from '../options.js'
 import { completeSecondFactor, signedIn } from './complete-second-factor.js'
 import { resolveMfaTarget } from './mfa-target.js'
@@ -22,9 +21,8 @@ export function recoverWithCodeHandler(engine: Engine, options: HandlerConfig): 
       req,
       { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const target = await resolveMfaTarget(engine, req)
         // Recovery codes stand in for the authenticator app: they follow its rule.
-        if (target.via === 'login') assertMethodAllowed(target.pending, 'totp')
+        const target = await resolveMfaTarget(engine, req, 'totp')
         const grant = await completeSecondFactor(engine, req, target, reply, secure, {
           channel: 'recovery_code',
           factor: 'recovery_code',

@@ -9,7 +9,6 @@ import { MfaError } from '../errors.js'
 import { phoneField } from '../fields.js'
 import { smsCodeLocale } from '../code-locale.js'
 import { memberKey } from '../limits.js'
-import { assertMethodAllowed } from '../mfa-methods.js'
 import type { HandlerConfig } from '../options.js'
 import { pendingLoginCookie } from '../pending-login.js'
 import { checkPhoneNumber, maskPhoneNumber } from '../phone.js'
@@ -52,8 +51,7 @@ export function sendSmsOtpHandler(engine: Engine, options: HandlerConfig): Handl
       req,
       { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const target = await resolveMfaTarget(engine, req)
-        if (target.via === 'login') assertMethodAllowed(target.pending, 'sms')
+        const target = await resolveMfaTarget(engine, req, 'sms')
         const mfaPhoneNumber = await enrolment(engine, target, body.phoneNumber)
         const sent = await limits.sendSms(memberKey(target), mfaPhoneNumber, req.ip, () =>
           port.sendSmsOtp({

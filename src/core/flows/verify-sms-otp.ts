@@ -7,7 +7,6 @@ import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { codeField } from '../fields.js'
-import { assertMethodAllowed } from '../mfa-methods.js'
 import type { HandlerConfig } from '../options.js'
 import { completeSecondFactor, signedIn } from './complete-second-factor.js'
 import { resolveMfaTarget } from './mfa-target.js'
@@ -22,8 +21,7 @@ export function verifySmsOtpHandler(engine: Engine, options: HandlerConfig): Han
       req,
       { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const target = await resolveMfaTarget(engine, req)
-        if (target.via === 'login') assertMethodAllowed(target.pending, 'sms')
+        const target = await resolveMfaTarget(engine, req, 'sms')
         await completeSecondFactor(engine, req, target, reply, secure, {
           channel: 'sms',
           factor: 'sms',

@@ -7,7 +7,6 @@ import { z } from 'zod'
 import type { Engine, Handler } from '../engine.js'
 import { runFlow } from '../engine.js'
 import { codeField } from '../fields.js'
-import { assertMethodAllowed } from '../mfa-methods.js'
 import type { HandlerConfig } from '../options.js'
 import { completeSecondFactor, signedIn } from './complete-second-factor.js'
 import { sealedEnrolment } from './enrol-totp.js'
@@ -23,8 +22,7 @@ export function verifyTotpHandler(engine: Engine, options: HandlerConfig): Handl
       req,
       { respondWith: options.respondWith, page: config.paths.mfa, body: bodySchema },
       async ({ reply, redirect, secure, body }) => {
-        const target = await resolveMfaTarget(engine, req)
-        if (target.via === 'login') assertMethodAllowed(target.pending, 'totp')
+        const target = await resolveMfaTarget(engine, req, 'totp')
         const enrolment = await sealedEnrolment(engine, req, target)
         const grant = await completeSecondFactor(engine, req, target, reply, secure, {
           channel: 'totp',
