@@ -4,7 +4,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { CONFIG_ENV, type AppConfig, type ChildMessage, type ParentMessage } from './shared.js'
+import {
+  CONFIG_ENV,
+  type AppConfig,
+  type ChildMessage,
+  type GuardTime,
+  type ParentMessage,
+} from './shared.js'
 
 export interface AppProcess {
   readonly name: string
@@ -13,6 +19,8 @@ export interface AppProcess {
   cpuMicros(): Promise<number>
   /** The app's heap in use after a full garbage collection, in bytes. */
   heapBytes(): Promise<number>
+  /** Each clocked route's guard time so far, by path (empty unless `timeGuards`). */
+  guardTimes(): Promise<Readonly<Record<string, GuardTime>>>
   /** Starts the app's CPU profiler. */
   startProfile(): Promise<void>
   /** Stops it and writes the profile (`.cpuprofile`, for Chrome DevTools) to `file`. */
@@ -60,6 +68,7 @@ export async function startApp(name: string, file: string, config: AppConfig): P
     origin: `http://127.0.0.1:${String(port)}`,
     cpuMicros: () => ask(child, 'cpu', (message) => message.micros),
     heapBytes: () => ask(child, 'heap', (message) => message.bytes),
+    guardTimes: () => ask(child, 'guard-time', (message) => message.times),
     startProfile: async () => {
       await ask(child, 'profiled', () => 0, { type: 'profile-start' })
     },
@@ -71,12 +80,12 @@ export async function startApp(name: string, file: string, config: AppConfig): P
 }
 
 /** Asks the app for one reading and waits for its answer. */
-function ask<T extends 'cpu' | 'heap' | 'profiled'>(
+function ask<T extends 'cpu' | 'heap' | 'guard-time' | 'profiled', R>(
   child: ChildProcess,
   type: T,
-  read: (message: Extract<ChildMessage, { type: T }>) => number,
-  question: ParentMessage = { type: type as 'cpu' | 'heap' },
-): Promise<number> {
+  read: (message: Extract<ChildMessage, { type: T }>) => R,
+  question: ParentMessage = { type: type as 'cpu' | 'heap' | 'guard-time' },
+): Promise<R> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: ChildMessage) => {
       if (message.type !== type) return

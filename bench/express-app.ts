@@ -2,7 +2,7 @@
  * @module The Express 5 app under load, in its own process. Every GET route ends in the same
  * handler; they differ only in what guards it.
  */
-import type { NextFunction, Request, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import express from 'express'
 import session from 'express-session'
 import { parse } from 'cookie'
@@ -17,6 +17,7 @@ import {
   readConfig,
   scalePath,
   serve,
+  timedGuard,
 } from './shared.js'
 
 const config = readConfig()
@@ -70,19 +71,35 @@ function floor(_req: Request, res: Response, next: NextFunction): void {
   next()
 }
 
+/** `path`'s guard, clocked with `--guard-time`. */
+function timed(path: string, guard: RequestHandler): RequestHandler {
+  return timedGuard(config, path, guard, (inner, handOn) => (req, res, next) => {
+    const startedAt = performance.now()
+    return inner(req, res, (error?: unknown) => {
+      if (error === undefined) handOn(startedAt)
+      next(error)
+    })
+  })
+}
+
 const app = express()
 app.set('trust proxy', config.trustProxy)
 
 app.get('/bare', ok)
 app.get('/bare-turns', ok)
-app.get('/floor', floor, ok)
-app.get('/guarded', mfa.requireMfa(), ok)
-app.get('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE }), ok)
+app.get('/floor', timed('/floor', floor), ok)
+app.get('/guarded', timed('/guarded', mfa.requireMfa()), ok)
+app.get(
+  '/guarded-permission',
+  timed('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE })),
+  ok,
+)
 for (const count of SCALES) {
-  app.get(scalePath(count), createStytchMfa(libraryOptions(config, 'cookie')).requireMfa(), ok)
+  const path = scalePath(count)
+  app.get(path, timed(path, createStytchMfa(libraryOptions(config, 'cookie')).requireMfa()), ok)
 }
 app.get('/session-only', serverSession, ok)
-app.get('/guarded-session', serverSession, mfaServer.requireMfa(), ok)
+app.get('/guarded-session', serverSession, timed('/guarded-session', mfaServer.requireMfa()), ok)
 app.get('/naive', naiveGuard, ok)
 app.get('/strict', mfa.requireMfa({ checkWithStytch: true }), ok)
 

@@ -3,7 +3,7 @@
  * session from the Express app is a Stytch session, valid here too, and so are the minted ones.
  */
 import Router from '@koa/router'
-import Koa, { type Context, type Next } from 'koa'
+import Koa, { type Context, type Middleware, type Next } from 'koa'
 import { createStytchMfa } from '../src/koa/index.js'
 import {
   BODY,
@@ -13,6 +13,7 @@ import {
   readConfig,
   scalePath,
   serve,
+  timedGuard,
 } from './shared.js'
 
 const config = readConfig()
@@ -28,15 +29,32 @@ async function floor(ctx: Context, next: Next): Promise<void> {
   await next()
 }
 
+/** `path`'s guard, clocked with `--guard-time`. */
+function timed(path: string, guard: Middleware): Middleware {
+  return timedGuard(config, path, guard, (inner, handOn) => (ctx, next) => {
+    const startedAt = performance.now()
+    // Koa types a middleware's result as `any`; it is the downstream promise.
+    return inner(ctx, () => {
+      handOn(startedAt)
+      return next()
+    }) as Promise<void>
+  })
+}
+
 const app = new Koa({ proxy: true, maxIpsCount: 1 })
 const router = new Router()
 router.get('/bare', ok)
 router.get('/bare-turns', ok)
-router.get('/floor', floor, ok)
-router.get('/guarded', mfa.requireMfa(), ok)
-router.get('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE }), ok)
+router.get('/floor', timed('/floor', floor), ok)
+router.get('/guarded', timed('/guarded', mfa.requireMfa()), ok)
+router.get(
+  '/guarded-permission',
+  timed('/guarded-permission', mfa.requireMfa({ permission: SELF_UPDATE })),
+  ok,
+)
 for (const count of SCALES) {
-  router.get(scalePath(count), createStytchMfa(libraryOptions(config, 'cookie')).requireMfa(), ok)
+  const path = scalePath(count)
+  router.get(path, timed(path, createStytchMfa(libraryOptions(config, 'cookie')).requireMfa()), ok)
 }
 app.use(router.routes())
 

@@ -36,6 +36,7 @@
  *   npm run bench -- --routes koa/guarded          only these routes (and their bare route)
  *   npm run bench -- --rounds 7 --duration 2 --connections 20 --warmup 1 --trust-proxy loopback
  *   npm run bench -- --cpu-prof                    also profile the apps' rounds (test-results/bench/)
+ *   npm run bench -- --guard-time                  also clock each guard inside its app (guard µs)
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
@@ -44,7 +45,15 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { startEmulator, type Emulator, type EmulatorSeed } from '../src/emulator/index.js'
 import { startApp, type AppProcess } from './children.js'
-import { LEGEND, summarize, table, type Check, type Round, type RouteSummary } from './report.js'
+import {
+  GUARD_TIME_LEGEND,
+  LEGEND,
+  summarize,
+  table,
+  type Check,
+  type Round,
+  type RouteSummary,
+} from './report.js'
 import { MANY_ORGANIZATION, manySessions } from './sessions.js'
 import { BODY_TEXT, SCALES, scalePath } from './shared.js'
 import { CLIENT_HEADERS, signIn, type BenchMember } from './sign-in.js'
@@ -88,6 +97,8 @@ interface Settings {
   readonly warmupSeconds: number
   readonly connections: number
   readonly cpuProfile: boolean
+  /** Clock each guard inside its app (the `guard µs` column). */
+  readonly guardTime: boolean
   readonly trustProxy: number | boolean | string
   /** `express/guarded,koa/guarded`: only these and their bare routes; all when undefined. */
   readonly routes: readonly string[] | undefined
@@ -118,6 +129,7 @@ function settingsFrom(args: string[]): Settings {
       routes: { type: 'string' },
       'trust-proxy': { type: 'string', default: '1' },
       'cpu-prof': { type: 'boolean', default: false },
+      'guard-time': { type: 'boolean', default: false },
     },
   })
   const { quick } = values
@@ -128,6 +140,7 @@ function settingsFrom(args: string[]): Settings {
     warmupSeconds: positive('warmup', values.warmup, quick ? 0.1 : 1),
     connections: Math.round(positive('connections', values.connections, 10)),
     cpuProfile: values['cpu-prof'],
+    guardTime: values['guard-time'],
     trustProxy: trustProxyOf(values['trust-proxy']),
     routes: values.routes?.split(',').map((name) => name.trim().toLowerCase()),
   }
@@ -345,6 +358,7 @@ async function load(
   cookie: string,
 ): Promise<Round> {
   const calls = callSnapshot(emulator)
+  const guardBefore = settings.guardTime ? await route.app.guardTimes() : undefined
   const cpu = await route.app.cpuMicros()
   let mismatches = 0
   const { connections } = settings
@@ -366,6 +380,8 @@ async function load(
   await settle(emulator)
   const cpuMicros = (await route.app.cpuMicros()) - cpu
   const after = callSnapshot(emulator)
+  const guardAfter = guardBefore && (await route.app.guardTimes())[route.path]
+  const guardStart = guardBefore?.[route.path]
   return {
     // Requests per sample, not over `result.duration`: that also counts building the requests
     // before the first one is sent, a tenth of a second and more for a thousand sessions.
@@ -378,6 +394,11 @@ async function load(
     stytchCalls: Object.fromEntries(
       Object.entries(after).map(([path, count]) => [path, count - (calls[path] ?? 0)]),
     ),
+    guardMicrosPerRequest:
+      guardAfter === undefined || guardStart === undefined
+        ? undefined
+        : (guardAfter.micros - guardStart.micros) /
+          Math.max(1, guardAfter.admitted - guardStart.admitted),
   }
 }
 
@@ -567,6 +588,7 @@ async function main(): Promise<number> {
     secret: emulator.secret,
     baseUrl: emulator.url,
     trustProxy: settings.trustProxy,
+    timeGuards: settings.guardTime,
   }
   const apps: AppProcess[] = []
   try {
@@ -638,6 +660,7 @@ async function main(): Promise<number> {
     console.log(memoryTable(warmed))
     console.log()
     console.log(LEGEND)
+    if (settings.guardTime) console.log(GUARD_TIME_LEGEND)
     console.log()
     for (const check of checks) {
       console.log(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}`)
